@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowRegistry, type WorkflowSource } from './definition/registry';
+import type { EngineDeps, ParamsClassValidator } from './engine-deps';
+import { DEFAULT_LIMITS, type EngineLimits } from './limits';
+import { type Clock, systemClock } from './ports/clock';
+import { type IdGenerator, uuidGenerator } from './ports/id-generator';
+import { type EngineLogger, silentLogger } from './ports/logger';
+import type { WorkflowStore } from './ports/store';
+import { WorkflowsClient } from './workflows-client';
+
+export interface EngineOptions {
+  store: WorkflowStore;
+  workflows?: Iterable<WorkflowSource> | WorkflowRegistry;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: EngineLogger;
+  limits?: Partial<EngineLimits>;
+  leaseMs?: number;
+  runnerId?: string;
+  cursorSecret?: string;
+  validateParamsClass?: ParamsClassValidator;
+  onRunnable?: () => void;
+}
+
+export interface Engine {
+  client: WorkflowsClient;
+  registry: WorkflowRegistry;
+  deps: EngineDeps;
+}
+
+export const DEFAULT_LEASE_MS = 30_000;
+/** Cursors only need to be tamper-evident; set a secret of your own to make them unforgeable. */
+const DEFAULT_CURSOR_SECRET = 'durable-workflows-cursor';
+
+/** Assembles the engine from its ports; no framework involved. */
+export function createEngine(options: EngineOptions): Engine {
+  const registry = options.workflows instanceof WorkflowRegistry ? options.workflows : new WorkflowRegistry(options.workflows);
+  let client!: WorkflowsClient;
+  const deps: EngineDeps = {
+    store: options.store,
+    registry,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? uuidGenerator,
+    logger: options.logger ?? silentLogger,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    runnerId: options.runnerId ?? `runner-${randomUUID()}`,
+    cursorSecret: options.cursorSecret ?? DEFAULT_CURSOR_SECRET,
+    validateParamsClass: options.validateParamsClass,
+    onRunnable: () => options.onRunnable?.(),
+    client: () => client,
+  };
+  client = new WorkflowsClient(deps);
+  registry.bindClient(client);
+  return { client, registry, deps };
+}

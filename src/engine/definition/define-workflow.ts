@@ -1,0 +1,15 @@
+import type { ParamsSchema, WorkflowDefinition, WorkflowRunFunction } from './types';
+
+export interface WorkflowOptions {
+  name: string;
+  description?: string;
+  params?: ParamsSchema;
+}
+
+/** Defines a workflow from a function; the result is a plain `{ name, run }` object. */
+export function defineWorkflow<Params = unknown, Output = unknown>(
+  options: WorkflowOptions,
+  run: WorkflowRunFunction<Params, Output>,
+): WorkflowDefinition<Params, Output> {
+  return { ...options, run };
+}

@@ -1,0 +1,69 @@
+import { isValidWorkflowName } from '../identifiers';
+import type { WorkflowsApi } from '../workflows-api';
+import { WorkflowEntrypoint, workflowOptionsOf } from './workflow-entrypoint';
+import type { WorkflowDefinition } from './types';
+
+/** Anything that can be registered: a definition object, a `@Workflow` class, or an instance of one. */
+export type WorkflowSource = WorkflowDefinition<never, unknown> | WorkflowEntrypoint<never, unknown> | (abstract new () => unknown);
+
+export class WorkflowRegistry {
+  private readonly byName = new Map<string, WorkflowDefinition>();
+  private readonly entrypoints: WorkflowEntrypoint<never, unknown>[] = [];
+  private client?: WorkflowsApi;
+
+  constructor(sources: Iterable<WorkflowSource> = []) {
+    for (const source of sources) this.register(source);
+  }
+
+  register(source: WorkflowSource): WorkflowDefinition {
+    const definition = this.toDefinition(source);
+    if (!isValidWorkflowName(definition.name)) {
+      throw new Error(`Invalid workflow name ${JSON.stringify(definition.name)}: use 1-64 characters of [a-zA-Z0-9_-]`);
+    }
+    if (this.byName.has(definition.name)) {
+      throw new Error(`Duplicate workflow name "${definition.name}": workflow names must be unique`);
+    }
+    this.byName.set(definition.name, definition);
+    return definition;
+  }
+
+  get(name: string): WorkflowDefinition | undefined {
+    return this.byName.get(name);
+  }
+
+  list(): WorkflowDefinition[] {
+    return [...this.byName.values()];
+  }
+
+  /** Gives class-style workflows their `this.workflows`, now and for any registered later. */
+  bindClient(client: WorkflowsApi): void {
+    this.client = client;
+    for (const entrypoint of this.entrypoints) entrypoint.workflows = client;
+  }
+
+  private toDefinition(source: WorkflowSource): WorkflowDefinition {
+    if (typeof source === 'function') {
+      const options = workflowOptionsOf(source);
+      if (!options) throw new Error(`Class ${source.name} is not decorated with @Workflow()`);
+      return this.fromEntrypoint(new (source as new () => WorkflowEntrypoint<never, unknown>)());
+    }
+    if (workflowOptionsOf(source.constructor)) return this.fromEntrypoint(source as WorkflowEntrypoint<never, unknown>);
+    const definition = source as WorkflowDefinition<never, unknown>;
+    if (typeof definition?.run !== 'function' || typeof definition.name !== 'string') {
+      throw new Error('A workflow definition needs a string "name" and a "run" function');
+    }
+    return {
+      name: definition.name,
+      description: definition.description,
+      params: definition.params,
+      run: (event, step, context) => definition.run(event as never, step, context),
+    };
+  }
+
+  private fromEntrypoint(entrypoint: WorkflowEntrypoint<never, unknown>): WorkflowDefinition {
+    const options = workflowOptionsOf(entrypoint.constructor)!;
+    if (this.client) entrypoint.workflows = this.client;
+    this.entrypoints.push(entrypoint);
+    return { ...options, run: (event, step) => entrypoint.run(event as never, step) };
+  }
+}

@@ -1,0 +1,31 @@
+import type { WorkflowRegistry } from './definition/registry';
+import type { EngineLimits } from './limits';
+import type { Clock } from './ports/clock';
+import type { IdGenerator } from './ports/id-generator';
+import type { EngineLogger } from './ports/logger';
+import type { WorkflowStore } from './ports/store';
+import type { WorkflowsApi } from './workflows-api';
+
+/** Validates params against a class-validator DTO class; supplied by the host (Nest) layer. */
+export type ParamsClassValidator = (schema: new (...args: never[]) => object, params: unknown) => Promise<string[]>;
+
+/** Everything the engine's parts share, assembled once by `createEngine`. */
+export interface EngineDeps {
+  store: WorkflowStore;
+  registry: WorkflowRegistry;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: EngineLogger;
+  limits: EngineLimits;
+  /** How long a claim holds a run before another runner may take it over. */
+  leaseMs: number;
+  /** Identifies this process in leases. */
+  runnerId: string;
+  /** Key that signs pagination cursors. */
+  cursorSecret: string;
+  validateParamsClass?: ParamsClassValidator;
+  /** Told whenever a run becomes runnable now, so the local runner need not wait for a poll. */
+  onRunnable: () => void;
+  /** The programmatic client, for `ctx.workflows`. */
+  client: () => WorkflowsApi;
+}

@@ -1,0 +1,267 @@
+import type { WorkflowDefinition } from '../definition/types';
+import type { EngineDeps } from '../engine-deps';
+import { EngineError } from '../errors';
+import { assertEventType, assertInstanceId } from '../identifiers';
+import { serializeJson } from '../json';
+import type { EventRecord, InstanceKey, InstanceRecord, InstanceStatus, TaskRecord } from '../model';
+import type { StoreTransaction } from '../ports/store';
+import { type InstanceDetails, detailsOf, iso } from '../views';
+import { checkParams } from './params-check';
+import { type ManagementAction, transitionFor } from './transitions';
+
+export interface CreateInstanceInput {
+  id?: string;
+  params?: unknown;
+}
+
+export interface CreatedInstance {
+  id: string;
+  details: InstanceDetails;
+}
+
+export interface SendEventInput {
+  type: string;
+  payload?: unknown;
+  /** Makes the send idempotent: a repeated id for the same instance is stored once. */
+  id?: string;
+}
+
+export interface SentEvent {
+  status: InstanceDetails;
+  event: { id: string; type: string; createdAt: string };
+}
+
+/** Every change to an instance from outside the runner: create, manage, send events. */
+export class InstanceLifecycle {
+  constructor(private readonly deps: EngineDeps) {}
+
+  async create(workflowName: string, input: CreateInstanceInput): Promise<CreatedInstance> {
+    const definition = this.definition(workflowName);
+    const id = input.id ?? this.deps.ids.next();
+    assertInstanceId(id);
+    const issues = await checkParams(definition, input.params, this.deps.validateParamsClass);
+    if (issues.length) throw new EngineError('WORKFLOW_PARAMS_INVALID', 'Params rejected by the workflow', { issues });
+    const instance = this.newInstance(workflowName, id, this.serializeParams(input.params));
+    const inserted = await this.deps.store.transaction((tx) => this.insert(tx, [instance]));
+    if (!inserted.length) {
+      throw new EngineError('INSTANCE_ID_ALREADY_EXISTS', `Instance "${id}" of workflow "${workflowName}" already exists`);
+    }
+    this.deps.onRunnable();
+    return { id, details: detailsOf(instance) };
+  }
+
+  /** Creates many at once; ids that exist or repeat within the batch are skipped and left out. */
+  async createBatch(workflowName: string, items: CreateInstanceInput[]): Promise<CreatedInstance[]> {
+    const definition = this.definition(workflowName);
+    if (!Array.isArray(items) || items.length < 1 || items.length > this.deps.limits.maxBatchSize) {
+      throw new EngineError('VALIDATION_ERROR', `A batch holds 1 to ${this.deps.limits.maxBatchSize} instances`, {
+        issues: [`instances must hold 1 to ${this.deps.limits.maxBatchSize} items`],
+      });
+    }
+    const unique = new Map<string, InstanceRecord>();
+    for (const [index, item] of items.entries()) {
+      try {
+        assertInstanceId(item?.id);
+      } catch (error) {
+        throw new EngineError('INVALID_INSTANCE_ID', (error as EngineError).message, { index, value: item?.id });
+      }
+      const issues = await checkParams(definition, item.params, this.deps.validateParamsClass);
+      if (issues.length) {
+        throw new EngineError('WORKFLOW_PARAMS_INVALID', `Params of instance ${index} rejected by the workflow`, { index, issues });
+      }
+      if (!unique.has(item.id)) unique.set(item.id, this.newInstance(workflowName, item.id, this.serializeParams(item.params, index)));
+    }
+    const inserted = new Set(await this.deps.store.transaction((tx) => this.insert(tx, [...unique.values()])));
+    if (inserted.size) this.deps.onRunnable();
+    return [...unique.values()]
+      .filter((instance) => inserted.has(instance.instanceId))
+      .map((instance) => ({ id: instance.instanceId, details: detailsOf(instance) }));
+  }
+
+  /** pause, resume, terminate or restart, as the transition table says. */
+  async manage(key: InstanceKey, action: ManagementAction): Promise<CreatedInstance> {
+    this.definition(key.workflowName);
+    assertInstanceId(key.instanceId);
+    let runnable = false;
+    const instance = await this.deps.store.transaction(async (tx) => {
+      const { instance, task } = await this.lock(tx, key);
+      const transition = transitionFor(action, instance.status);
+      const now = this.deps.clock.now();
+      switch (transition.kind) {
+        case 'conflict':
+          throw terminal(instance, action);
+        case 'noop':
+        case 'store':
+          return instance;
+        case 'newRun': {
+          const runNumber = instance.runNumber + 1;
+          const restarted: InstanceRecord = {
+            ...instance,
+            runNumber,
+            status: 'queued',
+            output: null,
+            error: null,
+            startedAt: null,
+            completedAt: null,
+            updatedAt: now,
+          };
+          const { output, error, startedAt, completedAt, updatedAt, status } = restarted;
+          await tx.updateInstance(key, { runNumber, status, output, error, startedAt, completedAt, updatedAt });
+          await tx.putTasks([this.newTask(key, runNumber, 'new', now)]);
+          await this.systemLog(tx, key, runNumber, `Restarted (run ${instance.runNumber} was ${instance.status})`);
+          runnable = true;
+          return restarted;
+        }
+        case 'to': {
+          const changed: InstanceRecord = {
+            ...instance,
+            status: transition.status,
+            updatedAt: now,
+            ...(transition.status === 'terminated' ? { completedAt: now } : {}),
+          };
+          await tx.updateInstance(key, { status: changed.status, updatedAt: now, completedAt: changed.completedAt });
+          if (transition.queue === 'delete') await tx.deleteTask(key);
+          if (task && (transition.queue === 'hold' || transition.queue === 'dueNow')) {
+            runnable = transition.queue === 'dueNow';
+            await tx.putTasks([{ ...task, dueAt: runnable ? now : null }]);
+          }
+          await this.systemLog(tx, key, instance.runNumber, ACTION_LOG[transition.status] ?? action);
+          return changed;
+        }
+      }
+    });
+    if (runnable) this.deps.onRunnable();
+    return { id: key.instanceId, details: detailsOf(instance) };
+  }
+
+  async sendEvent(key: InstanceKey, input: SendEventInput): Promise<SentEvent> {
+    this.definition(key.workflowName);
+    assertInstanceId(key.instanceId);
+    assertEventType(input?.type);
+    if (input.id !== undefined) assertInstanceId(input.id);
+    const payload = serializeJson(input.payload, this.deps.limits.maxPayloadBytes);
+    if (!payload.ok) throw new EngineError('PAYLOAD_TOO_LARGE', `Event payload is ${payload.reason}`);
+    let runnable = false;
+    const sent = await this.deps.store.transaction(async (tx) => {
+      const { instance, task } = await this.lock(tx, key);
+      const transition = transitionFor('event', instance.status);
+      if (transition.kind === 'conflict') throw terminal(instance, 'event');
+      const existing = input.id === undefined ? null : await tx.findEvent(key, input.id);
+      if (existing) return { instance, event: existing };
+      const now = this.deps.clock.now();
+      const event = await tx.insertEvent({
+        ...key,
+        runNumber: instance.runNumber,
+        id: input.id ?? this.deps.ids.next(),
+        type: input.type,
+        payload: payload.text,
+        createdAt: now,
+        deliveredAt: null,
+        consumedByStep: null,
+      });
+      const wakes = transition.kind === 'store' && transition.wakes && instance.status === 'waiting';
+      if (wakes && task && (await tx.isWaitingFor(key, instance.runNumber, input.type))) {
+        await tx.updateInstance(key, { status: 'queued', updatedAt: now });
+        await tx.putTasks([{ ...task, dueAt: now }]);
+        runnable = true;
+        return { instance: { ...instance, status: 'queued' as const, updatedAt: now }, event };
+      }
+      return { instance, event };
+    });
+    if (runnable) this.deps.onRunnable();
+    return { status: detailsOf(sent.instance), event: eventReceipt(sent.event) };
+  }
+
+  definition(workflowName: string): WorkflowDefinition {
+    const definition = this.deps.registry.get(workflowName);
+    if (!definition) throw new EngineError('WORKFLOW_NOT_FOUND', `Workflow "${workflowName}" is not registered`);
+    return definition;
+  }
+
+  private async lock(tx: StoreTransaction, key: InstanceKey): Promise<{ instance: InstanceRecord; task: TaskRecord | null }> {
+    const { instance, task } = await tx.lockInstance(key);
+    if (!instance) throw notFound(key);
+    return { instance, task };
+  }
+
+  private async insert(tx: StoreTransaction, instances: InstanceRecord[]): Promise<string[]> {
+    const inserted = await tx.insertInstances(instances);
+    const created = new Set(inserted);
+    const now = this.deps.clock.now();
+    await tx.putTasks(instances.filter((i) => created.has(i.instanceId)).map((i) => this.newTask(i, 1, 'new', now)));
+    return inserted;
+  }
+
+  private newInstance(workflowName: string, instanceId: string, params: string | null): InstanceRecord {
+    const now = this.deps.clock.now();
+    return {
+      workflowName,
+      instanceId,
+      runNumber: 1,
+      status: 'queued',
+      params,
+      output: null,
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      completedAt: null,
+    };
+  }
+
+  private newTask(key: InstanceKey, runNumber: number, kind: TaskRecord['kind'], dueAt: number): TaskRecord {
+    const { workflowName, instanceId } = key;
+    return { workflowName, instanceId, runNumber, kind, dueAt, leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
+  }
+
+  private serializeParams(params: unknown, index?: number): string | null {
+    const serialized = serializeJson(params, this.deps.limits.maxPayloadBytes);
+    if (serialized.ok) return serialized.text;
+    throw new EngineError('WORKFLOW_PARAMS_INVALID', `Params are ${serialized.reason}`, {
+      ...(index === undefined ? {} : { index }),
+      issues: [`params are ${serialized.reason}`],
+    });
+  }
+
+  private systemLog(tx: StoreTransaction, key: InstanceKey, runNumber: number, message: string): Promise<void> {
+    const { workflowName, instanceId } = key;
+    return tx.insertLogs([
+      {
+        workflowName,
+        instanceId,
+        runNumber,
+        stepName: null,
+        attempt: null,
+        level: 'info',
+        category: 'system',
+        message,
+        data: null,
+        isReplay: false,
+        createdAt: this.deps.clock.now(),
+      },
+    ]);
+  }
+}
+
+/** The system log line for each status an action can lead to. */
+const ACTION_LOG: Partial<Record<InstanceStatus, string>> = {
+  paused: 'Paused',
+  waitingForPause: 'Pause requested; pausing at the next step boundary',
+  queued: 'Resumed',
+  running: 'Resumed; pause request withdrawn',
+  terminated: 'Terminated',
+};
+
+function eventReceipt(event: EventRecord): SentEvent['event'] {
+  return { id: event.id, type: event.type, createdAt: iso(event.createdAt) };
+}
+
+function notFound(key: InstanceKey): EngineError {
+  return new EngineError('INSTANCE_NOT_FOUND', `Instance "${key.instanceId}" of workflow "${key.workflowName}" not found`);
+}
+
+function terminal(instance: InstanceRecord, action: string): EngineError {
+  return new EngineError('INSTANCE_TERMINAL', `Cannot ${action} instance "${instance.instanceId}": it is ${instance.status}`, {
+    status: instance.status,
+  });
+}

@@ -1,0 +1,113 @@
+import type { ErrorInfo } from './errors';
+import type { LogLevel } from './definition/types';
+
+export const INSTANCE_STATUSES = [
+  'queued',
+  'running',
+  'paused',
+  'errored',
+  'terminated',
+  'complete',
+  'waiting',
+  'waitingForPause',
+  'unknown',
+] as const;
+export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+
+export const TERMINAL_STATUSES: readonly InstanceStatus[] = ['complete', 'errored', 'terminated'];
+
+/** Reads a stored status; anything this version does not know is reported as `unknown`. */
+export function toInstanceStatus(value: string): InstanceStatus {
+  return (INSTANCE_STATUSES as readonly string[]).includes(value) ? (value as InstanceStatus) : 'unknown';
+}
+
+export interface InstanceKey {
+  workflowName: string;
+  instanceId: string;
+}
+
+/** Times are epoch milliseconds; JSON values are kept as the stored text. */
+export interface InstanceRecord extends InstanceKey {
+  runNumber: number;
+  status: InstanceStatus;
+  params: string | null;
+  output: string | null;
+  error: ErrorInfo | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+}
+
+/** Queue priority: instances that were already running go before new ones. */
+export type TaskKind = 'resume' | 'new';
+
+/** One row of the run queue: a run that is not finished. `dueAt` null means not runnable (paused). */
+export interface TaskRecord extends InstanceKey {
+  runNumber: number;
+  kind: TaskKind;
+  dueAt: number | null;
+  leaseOwner: string | null;
+  leaseToken: string | null;
+  leaseExpiresAt: number | null;
+}
+
+/** What a runner holds while it advances a run; every runner write is fenced by it. */
+export interface Lease extends InstanceKey {
+  runNumber: number;
+  token: string;
+}
+
+export type StepType = 'do' | 'sleep' | 'waitForEvent';
+export type StepStatus = 'running' | 'waiting' | 'completed' | 'errored';
+
+export interface StepRecord extends InstanceKey {
+  runNumber: number;
+  name: string;
+  id: string;
+  /** Order of first appearance within the run. */
+  seq: number;
+  type: StepType;
+  status: StepStatus;
+  attempts: number;
+  /** null when retries are unlimited. */
+  maxAttempts: number | null;
+  timeoutMs: number | null;
+  nextRetryAt: number | null;
+  /** Sleep: when it wakes. waitForEvent: when it times out. */
+  wakeAt: number | null;
+  waitEventType: string | null;
+  result: string | null;
+  error: ErrorInfo | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface EventRecord extends InstanceKey {
+  runNumber: number;
+  id: string;
+  /** Delivery order; assigned by the store. */
+  seq: number;
+  type: string;
+  payload: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+  consumedByStep: string | null;
+}
+
+export interface LogRecord extends InstanceKey {
+  /** Assigned by the store; orders lines. */
+  id: number;
+  runNumber: number;
+  stepName: string | null;
+  attempt: number | null;
+  level: LogLevel;
+  category: string;
+  message: string;
+  data: string | null;
+  isReplay: boolean;
+  createdAt: number;
+}
+
+export type NewLogRecord = Omit<LogRecord, 'id'>;
+export type NewEventRecord = Omit<EventRecord, 'seq'>;

@@ -1,0 +1,114 @@
+import type {
+  EventRecord,
+  InstanceKey,
+  InstanceRecord,
+  InstanceStatus,
+  Lease,
+  LogRecord,
+  NewEventRecord,
+  NewLogRecord,
+  StepRecord,
+  TaskRecord,
+} from '../model';
+
+export type InstancePatch = Partial<Omit<InstanceRecord, 'workflowName' | 'instanceId' | 'createdAt'>>;
+import type { LogLevel } from '../definition/types';
+
+/** A keyset page request: rows strictly after `after` in the given order. */
+export interface PageQuery<K> {
+  limit: number;
+  order: 'asc' | 'desc';
+  after?: K;
+}
+
+export interface InstanceListQuery extends PageQuery<{ createdAt: number; instanceId: string }> {
+  workflowName: string;
+  status?: InstanceStatus;
+}
+
+export interface RunStreamQuery<K> extends PageQuery<K> {
+  key: InstanceKey;
+  runNumber: number;
+}
+
+export interface LogQuery extends RunStreamQuery<number> {
+  /** Only these levels. */
+  levels?: LogLevel[];
+  category?: string;
+}
+
+export interface ClaimRequest {
+  now: number;
+  limit: number;
+  owner: string;
+  leaseMs: number;
+  /** Only runs of these workflows: a process never claims work it has no code for. */
+  workflowNames: string[];
+  newToken: () => string;
+}
+
+export interface ClaimedRun {
+  instance: InstanceRecord;
+  lease: Lease;
+  /** True when this claim starts the run (it had never been picked up before). */
+  firstClaim: boolean;
+}
+
+/**
+ * The storage the engine needs. Every method that changes state runs in one database
+ * transaction; `transaction()` hands out the operations that must be combined.
+ */
+export interface WorkflowStore {
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+
+  findInstance(key: InstanceKey): Promise<InstanceRecord | null>;
+  listInstances(query: InstanceListQuery): Promise<InstanceRecord[]>;
+  listSteps(query: RunStreamQuery<number>): Promise<StepRecord[]>;
+  listEvents(query: RunStreamQuery<number>): Promise<EventRecord[]>;
+  listLogs(query: LogQuery): Promise<LogRecord[]>;
+  /** The step a run is at: the most recently created one. */
+  lastStep(key: InstanceKey, runNumber: number): Promise<StepRecord | null>;
+  /** Every step of a run, for replay. */
+  loadSteps(key: InstanceKey, runNumber: number): Promise<StepRecord[]>;
+  /** The oldest undelivered event of `type` for the run created no later than `notAfter`. */
+  peekEvent(key: InstanceKey, runNumber: number, type: string, notAfter: number): Promise<EventRecord | null>;
+
+  /**
+   * Claims up to `limit` due runs whose lease is free or expired, oldest due first and resuming
+   * runs before new ones; marks their instances `running` and gives each a fresh lease token.
+   */
+  claimDue(request: ClaimRequest): Promise<ClaimedRun[]>;
+  /** The earliest due time of any runnable run of these workflows, or null when nothing is scheduled. */
+  nextDueAt(workflowNames: string[]): Promise<number | null>;
+  /** The database server's clock, in epoch milliseconds. */
+  databaseNow(): Promise<number>;
+}
+
+export interface StoreTransaction {
+  /** Locks the run-queue row, then the instance row (always in this order), and reads both. */
+  lockInstance(key: InstanceKey): Promise<{ instance: InstanceRecord | null; task: TaskRecord | null }>;
+  /**
+   * Checks that the lease still holds and extends it; returns the instance's status, or null when
+   * the lease was lost (terminated, restarted or taken over), in which case nothing may be written.
+   */
+  fenceLease(lease: Lease, expiresAt: number): Promise<InstanceStatus | null>;
+
+  /** Inserts new instances, skipping ids already taken; returns the ids it inserted. */
+  insertInstances(instances: InstanceRecord[]): Promise<string[]>;
+  updateInstance(key: InstanceKey, patch: InstancePatch): Promise<void>;
+  /** Inserts or replaces run-queue rows. */
+  putTasks(tasks: TaskRecord[]): Promise<void>;
+  deleteTask(key: InstanceKey): Promise<void>;
+
+  saveSteps(steps: StepRecord[]): Promise<void>;
+  insertLogs(logs: NewLogRecord[]): Promise<void>;
+
+  insertEvent(event: NewEventRecord): Promise<EventRecord>;
+  findEvent(key: InstanceKey, eventId: string): Promise<EventRecord | null>;
+  /** Marks an event delivered to a step; false when it was already delivered. */
+  markEventDelivered(event: EventRecord, stepName: string, at: number): Promise<boolean>;
+  /** True when the run has an undelivered event of one of `types` created no later than its deadline. */
+  hasDeliverableEvent(key: InstanceKey, runNumber: number, waits: { type: string; deadline: number }[]): Promise<boolean>;
+  /** True when the run is suspended on a `waitForEvent` of this type. */
+  isWaitingFor(key: InstanceKey, runNumber: number, type: string): Promise<boolean>;
+}

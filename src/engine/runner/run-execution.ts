@@ -1,0 +1,347 @@
+import type { LogLevel, WorkflowDefinition, WorkflowEvent } from '../definition/types';
+import { type ErrorInfo, toErrorInfo } from '../errors';
+import { parseJson, serializeJson } from '../json';
+import type { EventRecord, InstanceStatus, NewLogRecord, StepRecord, StepType } from '../model';
+import type { ClaimedRun, StoreTransaction } from '../ports/store';
+import { StepApi } from '../step/step-api';
+import { buildLogRecord } from '../step/step-log';
+import { stepScope } from '../step/step-scope';
+import type { EngineDeps } from '../engine-deps';
+import { LeaseLostError } from './lease-lost-error';
+
+export type ExecutionOutcome = 'complete' | 'errored' | 'suspended' | 'lost';
+
+/** Why a step cannot go on now, and when the run should be picked up again. */
+interface BlockedStep {
+  dueAt: number;
+  /** Set for `waitForEvent`, so a suspension never misses an event that arrived meanwhile. */
+  wait?: { type: string; deadline: number };
+}
+
+/**
+ * One claim's worth of work on one run: executes the workflow code from the start, answering
+ * completed steps from storage (replay) and running new ones, until the code finishes, every
+ * remaining step must wait, the step budget is spent, or the lease is lost.
+ *
+ * Writes: each completed `step.do` commits on its own (its side effects happened); other state
+ * (log lines, sleeps, scheduled retries) rides along with the next commit. Every commit is fenced
+ * by the lease, so a run that was terminated, restarted or taken over writes nothing more.
+ */
+export class RunExecution {
+  readonly key;
+  private readonly steps = new Map<string, StepRecord>();
+  private readonly inFlight = new Set<string>();
+  private readonly blocked = new Map<string, BlockedStep>();
+  private pendingSteps = new Map<string, StepRecord>();
+  private pendingLogs: NewLogRecord[] = [];
+  private nextSeq: number;
+  private executedSteps = 0;
+  private replaying: boolean;
+  private pauseRequested = false;
+  private fatal?: ErrorInfo;
+  private settled = false;
+  private lost = false;
+  private resolveOutcome!: (outcome: Promise<ExecutionOutcome>) => void;
+  private stopRenewing?: () => void;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly definition: WorkflowDefinition,
+    private readonly claim: ClaimedRun,
+    storedSteps: StepRecord[],
+    private readonly stepBudget: number,
+  ) {
+    this.key = { workflowName: claim.instance.workflowName, instanceId: claim.instance.instanceId };
+    for (const step of storedSteps) this.steps.set(step.name, step);
+    this.nextSeq = storedSteps.reduce((max, step) => Math.max(max, step.seq), 0) + 1;
+    this.replaying = storedSteps.length > 0;
+    this.pauseRequested = claim.instance.status === 'waitingForPause';
+  }
+
+  get runNumber(): number {
+    return this.claim.lease.runNumber;
+  }
+
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  setTimer(ms: number, callback: () => void): () => void {
+    return this.deps.clock.setTimer(ms, callback);
+  }
+
+  /** The oldest event of `type` this run may consume, stored no later than `notAfter`. */
+  peekEvent(type: string, notAfter: number): Promise<EventRecord | null> {
+    return this.deps.store.peekEvent(this.key, this.runNumber, type, notAfter);
+  }
+
+  async execute(): Promise<ExecutionOutcome> {
+    const outcome = new Promise<Promise<ExecutionOutcome>>((resolve) => (this.resolveOutcome = resolve));
+    this.keepLeaseAlive();
+    if (this.claim.firstClaim) this.systemLog('info', `Run ${this.runNumber} started`);
+    const { instance } = this.claim;
+    const event: WorkflowEvent = {
+      payload: parseJson(instance.params),
+      timestamp: new Date(instance.createdAt),
+      instanceId: instance.instanceId,
+      workflowName: instance.workflowName,
+      runNumber: this.runNumber,
+    };
+    const api = new StepApi(this, this.deps.limits);
+    Promise.resolve()
+      .then(() => this.definition.run(event, api, { workflows: this.deps.client() }))
+      .then(
+        (output) => this.settle(() => this.finish({ output })),
+        (error: unknown) => this.settle(() => this.finish({ error: toErrorInfo(error) })),
+      );
+    try {
+      return await (await outcome);
+    } finally {
+      this.stopRenewing?.();
+    }
+  }
+
+  // ---- what the step API uses --------------------------------------------------------------
+
+  storedStep(name: string): StepRecord | undefined {
+    return this.steps.get(name);
+  }
+
+  stepCount(): number {
+    return this.steps.size;
+  }
+
+  isBusy(name: string): boolean {
+    return this.inFlight.has(name) || this.blocked.has(name);
+  }
+
+  /** Marks a step as in progress. */
+  begin(name: string): void {
+    this.inFlight.add(name);
+  }
+
+  /** Marks a step as no longer in progress. */
+  end(name: string): void {
+    this.inFlight.delete(name);
+    this.checkSuspended();
+  }
+
+  /** Called by the first step that has not completed before: from here on, code runs for real. */
+  leaveReplay(): void {
+    this.replaying = false;
+  }
+
+  /**
+   * Whether a step may do new work in this claim: not when a pause is waiting for this step
+   * boundary, nor when the step budget is spent. Counts the step when it may.
+   */
+  mayExecute(): boolean {
+    if (this.pauseRequested || this.executedSteps >= this.stepBudget) return false;
+    this.executedSteps++;
+    return true;
+  }
+
+  /** Parks a step until `dueAt`; the run suspends once no step is in progress. */
+  block(name: string, dueAt: number, wait?: BlockedStep['wait']): Promise<never> {
+    this.inFlight.delete(name);
+    this.blocked.set(name, { dueAt, wait });
+    this.checkSuspended();
+    // A fresh promise each time: one shared never-settling promise would keep every caller alive.
+    return new Promise<never>(() => {});
+  }
+
+  /** An error that ends the run whatever the workflow code does with it (too many steps). */
+  failRun(error: ErrorInfo): void {
+    this.fatal ??= error;
+    this.settle(() => this.finish({ error }));
+  }
+
+  /** A new or updated step row, keeping identity fields of the stored one. */
+  stepRecord(name: string, type: StepType, fields: Partial<StepRecord>): StepRecord {
+    const now = this.now();
+    const previous = this.steps.get(name);
+    const record: StepRecord = {
+      ...this.key,
+      runNumber: this.runNumber,
+      name,
+      type,
+      id: previous?.id ?? this.deps.ids.next(),
+      seq: previous?.seq ?? this.nextSeq++,
+      status: 'running',
+      attempts: 0,
+      maxAttempts: null,
+      timeoutMs: null,
+      nextRetryAt: null,
+      wakeAt: null,
+      waitEventType: null,
+      result: null,
+      error: null,
+      createdAt: previous?.createdAt ?? now,
+      ...previous,
+      ...fields,
+      updatedAt: now,
+    };
+    this.steps.set(name, record);
+    return record;
+  }
+
+  /** Keeps a step row to be written with the next commit. */
+  defer(record: StepRecord): void {
+    this.pendingSteps.set(record.name, record);
+  }
+
+  /**
+   * Commits deferred rows, plus `record` and whatever `work` does, in one transaction fenced by
+   * the lease. Throws `LeaseLostError` (and ends this execution) when the lease is gone.
+   */
+  async commit(
+    record?: StepRecord,
+    work?: (tx: StoreTransaction, status: InstanceStatus) => Promise<void>,
+  ): Promise<void> {
+    if (record) this.defer(record);
+    const lease = this.claim.lease;
+    if (this.lost) throw new LeaseLostError(lease);
+    try {
+      const status = await this.deps.store.transaction(async (tx) => {
+        const current = await tx.fenceLease(lease, this.now() + this.deps.leaseMs);
+        if (!current) throw new LeaseLostError(lease);
+        await work?.(tx, current);
+        const steps = [...this.pendingSteps.values()];
+        const logs = this.pendingLogs;
+        this.pendingSteps = new Map();
+        this.pendingLogs = [];
+        if (steps.length) await tx.saveSteps(steps);
+        if (logs.length) await tx.insertLogs(logs);
+        return current;
+      });
+      this.pauseRequested = status === 'waitingForPause';
+    } catch (error) {
+      this.abandon(error);
+      throw error;
+    }
+  }
+
+  log(level: LogLevel, message: unknown, data: unknown, category: string | undefined): void {
+    if (this.settled) return;
+    const scope = stepScope.getStore();
+    this.pendingLogs.push(
+      buildLogRecord(this.deps.limits, {
+        ...this.key,
+        runNumber: this.runNumber,
+        stepName: scope?.stepName ?? null,
+        attempt: scope?.attempt ?? null,
+        level,
+        category: category === 'system' ? 'workflow' : (category ?? 'workflow'),
+        message,
+        data,
+        isReplay: !scope && this.replaying,
+        createdAt: this.now(),
+      }),
+    );
+  }
+
+  systemLog(level: LogLevel, message: string, step?: { name: string; attempt: number }, data?: unknown): void {
+    this.pendingLogs.push(
+      buildLogRecord(this.deps.limits, {
+        ...this.key,
+        runNumber: this.runNumber,
+        stepName: step?.name ?? null,
+        attempt: step?.attempt ?? null,
+        level,
+        category: 'system',
+        message,
+        data,
+        isReplay: false,
+        createdAt: this.now(),
+      }),
+    );
+  }
+
+  // ---- how a claim ends --------------------------------------------------------------------
+
+  private settle(end: () => Promise<ExecutionOutcome>): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolveOutcome(end().catch((error: unknown) => this.lostOutcome(error)));
+  }
+
+  private abandon(error: unknown): void {
+    this.lost = true;
+    if (this.settled) return;
+    this.settled = true;
+    this.resolveOutcome(Promise.resolve(this.lostOutcome(error)));
+  }
+
+  private lostOutcome(error: unknown): ExecutionOutcome {
+    const message = error instanceof LeaseLostError ? 'Lease lost; stopped advancing the run' : 'Could not persist the run';
+    this.deps.logger.warn(message, { ...this.key, runNumber: this.runNumber, error: toErrorInfo(error) });
+    return 'lost';
+  }
+
+  /** Suspends once nothing is in progress and something waits, after pending callbacks had a turn. */
+  private checkSuspended(): void {
+    if (this.settled || this.inFlight.size > 0 || this.blocked.size === 0) return;
+    setImmediate(() => {
+      if (this.inFlight.size === 0 && this.blocked.size > 0) this.settle(() => this.suspend());
+    });
+  }
+
+  private async finish(result: { output?: unknown; error?: ErrorInfo }): Promise<ExecutionOutcome> {
+    let error = this.fatal ?? result.error;
+    let outputText: string | null = null;
+    if (!error) {
+      const serialized = serializeJson(result.output, this.deps.limits.maxPayloadBytes);
+      if (serialized.ok) outputText = serialized.text;
+      else error = { name: 'WorkflowOutputError', message: `The workflow's return value is ${serialized.reason}` };
+    }
+    const now = this.now();
+    if (error) this.systemLog('error', `Run ${this.runNumber} errored: ${error.name}: ${error.message}`);
+    else this.systemLog('info', `Run ${this.runNumber} completed`);
+    await this.commit(undefined, async (tx) => {
+      await tx.updateInstance(this.key, {
+        status: error ? 'errored' : 'complete',
+        output: outputText,
+        error: error ?? null,
+        completedAt: now,
+        updatedAt: now,
+      });
+      await tx.deleteTask(this.key);
+    });
+    return error ? 'errored' : 'complete';
+  }
+
+  private async suspend(): Promise<ExecutionOutcome> {
+    const blocked = [...this.blocked.values()];
+    const waits = blocked.flatMap((b) => (b.wait ? [b.wait] : []));
+    const earliest = Math.min(...blocked.map((b) => b.dueAt));
+    await this.commit(undefined, async (tx, status) => {
+      const now = this.now();
+      const task = { ...this.key, runNumber: this.runNumber, kind: 'resume' as const, leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
+      if (status === 'waitingForPause') {
+        this.systemLog('info', 'Paused');
+        await tx.updateInstance(this.key, { status: 'paused', updatedAt: now });
+        await tx.putTasks([{ ...task, dueAt: null }]);
+        return;
+      }
+      // An event may have been stored after this run looked for it and before this commit.
+      const eventArrived = waits.length > 0 && (await tx.hasDeliverableEvent(this.key, this.runNumber, waits));
+      const dueAt = eventArrived ? now : earliest;
+      await tx.updateInstance(this.key, { status: dueAt <= now ? 'queued' : 'waiting', updatedAt: now });
+      await tx.putTasks([{ ...task, dueAt }]);
+    });
+    return 'suspended';
+  }
+
+  /** Renews the lease while user code runs, well before it expires. */
+  private keepLeaseAlive(): void {
+    const every = Math.max(1, Math.floor(this.deps.leaseMs / 3));
+    const schedule = () => {
+      const cancel = this.deps.clock.setTimer(every, () => {
+        if (this.settled) return;
+        this.commit().then(schedule, () => undefined);
+      });
+      this.stopRenewing = cancel;
+    };
+    schedule();
+  }
+}

@@ -1,0 +1,64 @@
+import type { EngineDeps } from '../engine-deps';
+import { toErrorInfo } from '../errors';
+import type { ClaimedRun } from '../ports/store';
+import { type ExecutionOutcome, RunExecution } from './run-execution';
+
+export interface TickOptions {
+  /** How many runs this call may advance (1-1000, default 10). */
+  maxInstances?: number;
+  /** How many steps each run may execute in this call (1-10,000, default 100). */
+  maxSteps?: number;
+}
+
+export interface TickResult {
+  processed: number;
+  /** The earliest time anything is due, so an external scheduler knows when to call again. */
+  nextWakeAt?: Date;
+}
+
+export const DEFAULT_TICK = { maxInstances: 10, maxSteps: 100 } as const;
+
+/** Claims due runs and advances each until it waits, finishes or spends its step budget. */
+export class Runner {
+  constructor(private readonly deps: EngineDeps) {}
+
+  async tick(options: TickOptions = {}): Promise<TickResult> {
+    const claims = await this.claim(options.maxInstances ?? DEFAULT_TICK.maxInstances);
+    await Promise.all(claims.map((claim) => this.advance(claim, options.maxSteps ?? DEFAULT_TICK.maxSteps)));
+    const next = await this.deps.store.nextDueAt(this.workflowNames());
+    return {
+      processed: claims.length,
+      ...(next === null ? {} : { nextWakeAt: new Date(Math.max(next, this.deps.clock.now())) }),
+    };
+  }
+
+  /** Claims up to `limit` due runs of workflows this process knows. */
+  claim(limit: number): Promise<ClaimedRun[]> {
+    return this.deps.store.claimDue({
+      now: this.deps.clock.now(),
+      limit,
+      owner: this.deps.runnerId,
+      leaseMs: this.deps.leaseMs,
+      workflowNames: this.workflowNames(),
+      newToken: () => this.deps.ids.next(),
+    });
+  }
+
+  private workflowNames(): string[] {
+    return this.deps.registry.list().map((definition) => definition.name);
+  }
+
+  /** Runs one claimed run; never throws (a failure leaves the lease to expire and be retried). */
+  async advance(claim: ClaimedRun, maxSteps: number): Promise<ExecutionOutcome> {
+    const { instance, lease } = claim;
+    try {
+      const definition = this.deps.registry.get(instance.workflowName)!;
+      // A run that was never picked up before has no steps to replay.
+      const steps = claim.firstClaim ? [] : await this.deps.store.loadSteps(instance, lease.runNumber);
+      return await new RunExecution(this.deps, definition, claim, steps, maxSteps).execute();
+    } catch (error) {
+      this.deps.logger.error('Advancing a run failed', { ...lease, token: undefined, error: toErrorInfo(error) });
+      return 'lost';
+    }
+  }
+}

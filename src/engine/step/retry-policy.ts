@@ -1,0 +1,53 @@
+import type { BackoffKind, StepConfig } from '../definition/types';
+import { parseDuration } from '../durations';
+import { InvalidDurationError } from '../errors';
+
+/** Cloudflare Workflows' defaults. */
+export const DEFAULT_STEP_CONFIG = {
+  retries: { limit: 5, delay: '10 seconds', backoff: 'exponential' },
+  timeout: '10 minutes',
+} as const satisfies Required<StepConfig>;
+
+export interface RetryPolicy {
+  /** Retries after the first attempt; may be Infinity. */
+  limit: number;
+  delayMs: number;
+  backoff: BackoffKind;
+  timeoutMs: number;
+}
+
+const BACKOFFS: readonly BackoffKind[] = ['constant', 'linear', 'exponential'];
+
+/** Resolves a step's config against the defaults; throws `InvalidDurationError` on bad values. */
+export function resolveRetryPolicy(config: StepConfig = {}): RetryPolicy {
+  const retries = { ...DEFAULT_STEP_CONFIG.retries, ...config.retries };
+  const limit = retries.limit;
+  if (!(limit === Infinity || (Number.isInteger(limit) && limit >= 0))) {
+    throw new InvalidDurationError(`retries.limit must be a whole number >= 0 or Infinity, got ${String(limit)}`);
+  }
+  if (!BACKOFFS.includes(retries.backoff)) {
+    throw new InvalidDurationError(`retries.backoff must be one of ${BACKOFFS.join(', ')}`);
+  }
+  return {
+    limit,
+    delayMs: parseDuration(retries.delay),
+    backoff: retries.backoff,
+    timeoutMs: parseDuration(config.timeout ?? DEFAULT_STEP_CONFIG.timeout, { minMs: 1, maxMs: Number.MAX_SAFE_INTEGER }),
+  };
+}
+
+/** The wait before retrying after attempt `failedAttempt` (1-based) failed. */
+export function retryDelayMs(policy: Pick<RetryPolicy, 'delayMs' | 'backoff'>, failedAttempt: number): number {
+  switch (policy.backoff) {
+    case 'constant':
+      return policy.delayMs;
+    case 'linear':
+      return policy.delayMs * failedAttempt;
+    case 'exponential':
+      return policy.delayMs * 2 ** (failedAttempt - 1);
+  }
+}
+
+export function maxAttemptsOf(policy: RetryPolicy): number | null {
+  return policy.limit === Infinity ? null : policy.limit + 1;
+}

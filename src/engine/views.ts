@@ -1,0 +1,183 @@
+import type { ErrorInfo } from './errors';
+import { parseJson } from './json';
+import type { EventRecord, InstanceRecord, InstanceStatus, LogRecord, StepRecord } from './model';
+
+/**
+ * The shapes the client and the HTTP API return (SPEC section 3). Times are ISO-8601 UTC strings
+ * and stored JSON is parsed, so these serialise to the documented JSON as they are.
+ */
+export interface InstanceDetails {
+  status: InstanceStatus;
+  error?: ErrorInfo;
+  output?: unknown;
+}
+
+export interface InstanceSummary {
+  id: string;
+  details: InstanceDetails;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StepView {
+  id: string;
+  runNumber: number;
+  name: string;
+  type: StepRecord['type'];
+  status: StepRecord['status'];
+  attempts: number;
+  maxAttempts: number | null;
+  timeoutMs: number | null;
+  nextRetryAt: string | null;
+  wakeAt: string | null;
+  waitEventType: string | null;
+  result: unknown;
+  error?: ErrorInfo;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CurrentStepView = Pick<
+  StepView,
+  'name' | 'type' | 'status' | 'attempts' | 'maxAttempts' | 'timeoutMs' | 'nextRetryAt' | 'wakeAt' | 'waitEventType' | 'error'
+>;
+
+export interface InstanceView {
+  id: string;
+  details: InstanceDetails;
+  meta: {
+    workflowName: string;
+    runNumber: number;
+    params: unknown;
+    pauseRequested: boolean;
+    createdAt: string;
+    updatedAt: string;
+    startedAt: string | null;
+    completedAt: string | null;
+    currentStep?: CurrentStepView;
+  };
+}
+
+export interface EventView {
+  id: string;
+  runNumber: number;
+  type: string;
+  payload: unknown;
+  createdAt: string;
+  deliveredAt: string | null;
+  consumedByStep: string | null;
+}
+
+export interface LogView {
+  id: string;
+  runNumber: number;
+  stepName: string | null;
+  attempt: number | null;
+  level: LogRecord['level'];
+  category: string;
+  message: string;
+  data: unknown;
+  isReplay: boolean;
+  createdAt: string;
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
+
+export function detailsOf(instance: InstanceRecord): InstanceDetails {
+  return {
+    status: instance.status,
+    ...(instance.error ? { error: instance.error } : {}),
+    ...(instance.status === 'complete' ? { output: parseJson(instance.output) ?? null } : {}),
+  };
+}
+
+export function summaryOf(instance: InstanceRecord): InstanceSummary {
+  return {
+    id: instance.instanceId,
+    details: detailsOf(instance),
+    createdAt: iso(instance.createdAt),
+    updatedAt: iso(instance.updatedAt),
+  };
+}
+
+export function instanceViewOf(instance: InstanceRecord, lastStep: StepRecord | null): InstanceView {
+  const current = lastStep ? stepViewOf(lastStep) : undefined;
+  return {
+    id: instance.instanceId,
+    details: detailsOf(instance),
+    meta: {
+      workflowName: instance.workflowName,
+      runNumber: instance.runNumber,
+      params: parseJson(instance.params) ?? null,
+      pauseRequested: instance.status === 'waitingForPause',
+      createdAt: iso(instance.createdAt),
+      updatedAt: iso(instance.updatedAt),
+      startedAt: isoOrNull(instance.startedAt),
+      completedAt: isoOrNull(instance.completedAt),
+      ...(current
+        ? {
+            currentStep: {
+              name: current.name,
+              type: current.type,
+              status: current.status,
+              attempts: current.attempts,
+              maxAttempts: current.maxAttempts,
+              timeoutMs: current.timeoutMs,
+              nextRetryAt: current.nextRetryAt,
+              wakeAt: current.wakeAt,
+              waitEventType: current.waitEventType,
+              ...(current.error ? { error: current.error } : {}),
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+export function stepViewOf(step: StepRecord): StepView {
+  return {
+    id: step.id,
+    runNumber: step.runNumber,
+    name: step.name,
+    type: step.type,
+    status: step.status,
+    attempts: step.attempts,
+    maxAttempts: step.maxAttempts,
+    timeoutMs: step.timeoutMs,
+    nextRetryAt: isoOrNull(step.nextRetryAt),
+    wakeAt: isoOrNull(step.wakeAt),
+    waitEventType: step.waitEventType,
+    result: parseJson(step.result) ?? null,
+    ...(step.error ? { error: step.error } : {}),
+    createdAt: iso(step.createdAt),
+    updatedAt: iso(step.updatedAt),
+  };
+}
+
+export function eventViewOf(event: EventRecord): EventView {
+  return {
+    id: event.id,
+    runNumber: event.runNumber,
+    type: event.type,
+    payload: parseJson(event.payload) ?? null,
+    createdAt: iso(event.createdAt),
+    deliveredAt: isoOrNull(event.deliveredAt),
+    consumedByStep: event.consumedByStep,
+  };
+}
+
+export function logViewOf(log: LogRecord): LogView {
+  return {
+    id: String(log.id),
+    runNumber: log.runNumber,
+    stepName: log.stepName,
+    attempt: log.attempt,
+    level: log.level,
+    category: log.category,
+    message: log.message,
+    data: parseJson(log.data) ?? null,
+    isReplay: log.isReplay,
+    createdAt: iso(log.createdAt),
+  };
+}

@@ -1,0 +1,54 @@
+/** The two databases the store speaks to, and the few ways their SQL and values differ. */
+export type DialectName = 'postgres' | 'sqlite';
+
+export interface Dialect {
+  name: DialectName;
+  /** Converts `$1`-style SQL and its parameters to what the driver takes. */
+  prepare(sql: string, params: unknown[]): [string, unknown[]];
+  /** Epoch ms to a bound parameter: a Date for timestamptz, the number itself for SQLite. */
+  time(ms: number | null): unknown;
+  /** A stored time back to epoch ms. */
+  readTime(value: unknown): number | null;
+  bool(value: boolean): unknown;
+  /** Placeholders for a list of values starting at parameter `first`: `$3, $4, $5`. */
+  list(first: number, count: number): string;
+  /** Row-lock suffix for SELECT; empty on SQLite, where one writer at a time is the rule. */
+  forUpdate: string;
+  /** An expression for the server's current time in epoch ms. */
+  nowMsSql: string;
+}
+
+const placeholders = (first: number, count: number) =>
+  Array.from({ length: count }, (_, i) => `$${first + i}`).join(', ');
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  prepare: (sql, params) => [sql, params],
+  time: (ms) => (ms === null ? null : new Date(ms)),
+  readTime: (value) => (value === null || value === undefined ? null : new Date(value as Date | string).getTime()),
+  bool: (value) => value,
+  list: placeholders,
+  forUpdate: ' FOR UPDATE',
+  nowMsSql: 'SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8 AS now_ms',
+};
+
+const NUMBERED = /\$(\d+)/g;
+
+/** SQLite binds positionally: each `$n` becomes `?` and its parameter is repeated in order. */
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  prepare(sql, params) {
+    const ordered: unknown[] = [];
+    const text = sql.replace(NUMBERED, (_, n: string) => {
+      ordered.push(params[Number(n) - 1]);
+      return '?';
+    });
+    return [text, ordered];
+  },
+  time: (ms) => ms,
+  readTime: (value) => (value === null || value === undefined ? null : Number(value)),
+  bool: (value) => (value ? 1 : 0),
+  list: placeholders,
+  forUpdate: '',
+  nowMsSql: "SELECT CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS now_ms",
+};

@@ -1,0 +1,17 @@
+import type { DialectName } from '../dialect';
+import { workflowEventEntity } from './workflow-event.entity';
+import { workflowInstanceEntity } from './workflow-instance.entity';
+import { workflowLogEntity } from './workflow-log.entity';
+import { workflowStepEntity } from './workflow-step.entity';
+import { workflowTaskEntity } from './workflow-task.entity';
+
+/** The five tables of SPEC section 6, typed for one database. */
+export function workflowEntities(dialect: DialectName) {
+  return [
+    workflowInstanceEntity(dialect),
+    workflowTaskEntity(dialect),
+    workflowStepEntity(dialect),
+    workflowEventEntity(dialect),
+    workflowLogEntity(dialect),
+  ];
+}

@@ -1,0 +1,30 @@
+import { EntitySchema } from 'typeorm';
+import type { DialectName } from '../dialect';
+import { columnTypes, instanceKeyColumns } from './column-types';
+
+/** One row per instance; `run_number` names its current run. */
+export function workflowInstanceEntity(dialect: DialectName) {
+  const { time, json, text, int } = columnTypes(dialect);
+  return new EntitySchema({
+    name: 'WorkflowInstance',
+    tableName: 'workflow_instance',
+    columns: {
+      ...instanceKeyColumns(dialect, true),
+      runNumber: int('run_number'),
+      status: text('status', 32),
+      params: json('params'),
+      output: json('output'),
+      errorName: text('error_name', 256, true),
+      errorMessage: { name: 'error_message', type: 'text', nullable: true },
+      createdAt: time('created_at'),
+      updatedAt: time('updated_at'),
+      startedAt: time('started_at', true),
+      completedAt: time('completed_at', true),
+    },
+    indices: [
+      // Listing, newest first, optionally by status: keyset pages over (created_at, instance_id).
+      { name: 'idx_workflow_instance_created', columns: ['workflowName', 'createdAt', 'instanceId'] },
+      { name: 'idx_workflow_instance_status_created', columns: ['workflowName', 'status', 'createdAt', 'instanceId'] },
+    ],
+  });
+}

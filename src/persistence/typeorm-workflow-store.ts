@@ -1,0 +1,207 @@
+import { DataSource, type QueryRunner } from 'typeorm';
+import type { EventRecord, InstanceKey, InstanceRecord, LogRecord, StepRecord } from '../engine/model';
+import type {
+  ClaimRequest,
+  ClaimedRun,
+  InstanceListQuery,
+  LogQuery,
+  RunStreamQuery,
+  StoreTransaction,
+  WorkflowStore,
+} from '../engine/ports/store';
+import { AsyncMutex } from './async-mutex';
+import { claimDue } from './claim-due';
+import { type DatabaseOptions, dataSourceOptions } from './data-source-options';
+import { type Dialect, postgresDialect, sqliteDialect } from './dialect';
+import { eventFromRow, instanceFromRow, logFromRow, stepFromRow } from './row-mappers';
+import { KEY, RUN_KEY, keysetPage } from './sql-fragments';
+import { SqlExecutor } from './sql-executor';
+import { SqlStoreTransaction } from './sql-store-transaction';
+
+/**
+ * The store port on TypeORM: PostgreSQL for production and several processes, SQLite for the
+ * embedded default. Hot paths are hand-written SQL (one statement where one will do); TypeORM
+ * provides the connections, the entities and the migrations.
+ */
+export class TypeormWorkflowStore implements WorkflowStore {
+  readonly dialect: Dialect;
+  /** SQLite has one connection: every access, read or write, takes its turn. */
+  private readonly sqliteTurns?: AsyncMutex;
+
+  constructor(readonly dataSource: DataSource) {
+    const isPostgres = dataSource.options.type === 'postgres';
+    this.dialect = isPostgres ? postgresDialect : sqliteDialect;
+    if (!isPostgres) this.sqliteTurns = new AsyncMutex();
+  }
+
+  /** Connects to the database `options` name and applies pending migrations. */
+  static async connect(options: DatabaseOptions): Promise<TypeormWorkflowStore> {
+    const dataSource = new DataSource(dataSourceOptions({ migrationsRun: true, ...options }));
+    await dataSource.initialize();
+    return new TypeormWorkflowStore(dataSource);
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.inTransaction((sql) => work(new SqlStoreTransaction(sql)));
+  }
+
+  findInstance(key: InstanceKey): Promise<InstanceRecord | null> {
+    return this.read(async (sql) => {
+      const [row] = await sql.rows(`SELECT * FROM workflow_instance WHERE ${KEY}`, [key.workflowName, key.instanceId]);
+      return row ? instanceFromRow(this.dialect, row) : null;
+    });
+  }
+
+  listInstances(query: InstanceListQuery): Promise<InstanceRecord[]> {
+    return this.read(async (sql) => {
+      const params: unknown[] = [query.workflowName];
+      let where = 'workflow_name = $1';
+      if (query.status) {
+        params.push(query.status);
+        where += ` AND status = $${params.length}`;
+      }
+      const descending = query.order === 'desc';
+      if (query.after) {
+        params.push(this.dialect.time(query.after.createdAt), query.after.instanceId);
+        where += ` AND (created_at, instance_id) ${descending ? '<' : '>'} ($${params.length - 1}, $${params.length})`;
+      }
+      params.push(query.limit);
+      const direction = descending ? 'DESC' : 'ASC';
+      const rows = await sql.rows(
+        `SELECT * FROM workflow_instance WHERE ${where}
+         ORDER BY created_at ${direction}, instance_id ${direction} LIMIT $${params.length}`,
+        params,
+      );
+      return rows.map((row) => instanceFromRow(this.dialect, row));
+    });
+  }
+
+  listSteps(query: RunStreamQuery<number>): Promise<StepRecord[]> {
+    return this.readRunStream('workflow_step', 'seq', query, stepFromRow);
+  }
+
+  listEvents(query: RunStreamQuery<number>): Promise<EventRecord[]> {
+    return this.readRunStream('workflow_event', 'seq', query, eventFromRow);
+  }
+
+  listLogs(query: LogQuery): Promise<LogRecord[]> {
+    const filters: string[] = [];
+    const extra: unknown[] = [];
+    // Filters come after the three key parameters and the keyset parameter (if any).
+    const next = () => 4 + (query.after === undefined ? 0 : 1) + extra.length;
+    if (query.levels) {
+      filters.push(`level IN (${this.dialect.list(next(), query.levels.length)})`);
+      extra.push(...query.levels);
+    }
+    if (query.category) {
+      filters.push(`category = $${next()}`);
+      extra.push(query.category);
+    }
+    return this.readRunStream('workflow_log', 'id', query, logFromRow, filters, extra);
+  }
+
+  lastStep(key: InstanceKey, runNumber: number): Promise<StepRecord | null> {
+    return this.read(async (sql) => {
+      const [row] = await sql.rows(`SELECT * FROM workflow_step WHERE ${RUN_KEY} ORDER BY seq DESC LIMIT 1`, [
+        key.workflowName,
+        key.instanceId,
+        runNumber,
+      ]);
+      return row ? stepFromRow(this.dialect, row) : null;
+    });
+  }
+
+  loadSteps(key: InstanceKey, runNumber: number): Promise<StepRecord[]> {
+    return this.read(async (sql) => {
+      const rows = await sql.rows(`SELECT * FROM workflow_step WHERE ${RUN_KEY}`, [key.workflowName, key.instanceId, runNumber]);
+      return rows.map((row) => stepFromRow(this.dialect, row));
+    });
+  }
+
+  peekEvent(key: InstanceKey, runNumber: number, type: string, notAfter: number): Promise<EventRecord | null> {
+    return this.read(async (sql) => {
+      const [row] = await sql.rows(
+        `SELECT * FROM workflow_event
+         WHERE ${RUN_KEY} AND type = $4 AND delivered_at IS NULL AND created_at <= $5
+         ORDER BY seq LIMIT 1`,
+        [key.workflowName, key.instanceId, runNumber, type, this.dialect.time(notAfter)],
+      );
+      return row ? eventFromRow(this.dialect, row) : null;
+    });
+  }
+
+  claimDue(request: ClaimRequest): Promise<ClaimedRun[]> {
+    if (!request.workflowNames.length || request.limit < 1) return Promise.resolve([]);
+    return this.inTransaction((sql) => claimDue(sql, request));
+  }
+
+  nextDueAt(workflowNames: string[]): Promise<number | null> {
+    return this.read(async (sql) => {
+      const filter = workflowNames.length ? ` AND workflow_name IN (${this.dialect.list(1, workflowNames.length)})` : '';
+      const [row] = await sql.rows<{ due: unknown }>(
+        `SELECT MIN(due_at) AS due FROM workflow_task WHERE due_at IS NOT NULL${filter}`,
+        workflowNames,
+      );
+      return this.dialect.readTime(row?.due ?? null);
+    });
+  }
+
+  databaseNow(): Promise<number> {
+    return this.read(async (sql) => {
+      const [row] = await sql.rows<{ now_ms: unknown }>(this.dialect.nowMsSql);
+      return Math.round(Number(row.now_ms));
+    });
+  }
+
+  private readRunStream<R>(
+    table: string,
+    column: string,
+    query: RunStreamQuery<number>,
+    map: (d: Dialect, row: Record<string, unknown>) => R,
+    filters: string[] = [],
+    filterParams: unknown[] = [],
+  ): Promise<R[]> {
+    return this.read(async (sql) => {
+      const page = keysetPage(column, query, 4);
+      const params = [query.key.workflowName, query.key.instanceId, query.runNumber, ...page.params, ...filterParams, query.limit];
+      const where = [RUN_KEY + page.where, ...filters].join(' AND ');
+      const rows = await sql.rows(`SELECT * FROM ${table} WHERE ${where}${page.orderBy} LIMIT $${params.length}`, params);
+      return rows.map((row) => map(this.dialect, row));
+    });
+  }
+
+  private read<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.withConnection((sql) => work(sql));
+  }
+
+  private inTransaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.withConnection(async (sql, runner) => {
+      await runner.startTransaction();
+      try {
+        const result = await work(sql);
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        await runner.rollbackTransaction();
+        throw error;
+      }
+    });
+  }
+
+  /** One connection for the work: from the pool on PostgreSQL, SQLite's only one in its turn. */
+  private withConnection<T>(work: (sql: SqlExecutor, runner: QueryRunner) => Promise<T>): Promise<T> {
+    const useConnection = async () => {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        return await work(new SqlExecutor(this.dialect, runner), runner);
+      } finally {
+        if (this.sqliteTurns === undefined) await runner.release();
+      }
+    };
+    return this.sqliteTurns ? this.sqliteTurns.run(useConnection) : useConnection();
+  }
+}
