@@ -180,10 +180,23 @@ export class SqlStoreTransaction implements StoreTransaction {
   async insertEvent(event: NewEventRecord): Promise<EventRecord> {
     // Sequence numbers are per instance; the caller holds the instance lock, so MAX()+1 is safe.
     const [row] = await this.sql.rows<{ seq: number }>(
+      // The key is bound twice ($8, $9): PostgreSQL types a parameter once, and a column value
+      // and a comparison operand would deduce different types.
       `INSERT INTO workflow_event (workflow_name, instance_id, id, run_number, seq, type, payload, created_at)
-       VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM workflow_event WHERE ${KEY}), $5, $6, $7)
+       VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM workflow_event WHERE workflow_name = $8 AND instance_id = $9),
+         $5, $6, $7)
        RETURNING seq`,
-      [event.workflowName, event.instanceId, event.id, event.runNumber, event.type, event.payload, this.time(event.createdAt)],
+      [
+        event.workflowName,
+        event.instanceId,
+        event.id,
+        event.runNumber,
+        event.type,
+        event.payload,
+        this.time(event.createdAt),
+        event.workflowName,
+        event.instanceId,
+      ],
     );
     return { ...event, seq: Number(row.seq) };
   }

@@ -25,7 +25,7 @@ export class Runner {
   async tick(options: TickOptions = {}): Promise<TickResult> {
     const claims = await this.claim(options.maxInstances ?? DEFAULT_TICK.maxInstances);
     await Promise.all(claims.map((claim) => this.advance(claim, options.maxSteps ?? DEFAULT_TICK.maxSteps)));
-    const next = await this.deps.store.nextDueAt(this.workflowNames());
+    const next = await this.nextDueAt();
     return {
       processed: claims.length,
       ...(next === null ? {} : { nextWakeAt: new Date(Math.max(next, this.deps.clock.now())) }),
@@ -42,6 +42,11 @@ export class Runner {
       workflowNames: this.workflowNames(),
       newToken: () => this.deps.ids.next(),
     });
+  }
+
+  /** The earliest due time of any run this process could claim, or null. */
+  nextDueAt(): Promise<number | null> {
+    return this.deps.store.nextDueAt(this.workflowNames());
   }
 
   private workflowNames(): string[] {

@@ -1,0 +1,61 @@
+import type { Provider } from '@nestjs/common';
+import { createEngine, type Engine } from '../engine/create-engine';
+import type { WorkflowSource } from '../engine/definition/registry';
+import type { WorkflowStore } from '../engine/ports/store';
+import { WorkflowsClient } from '../engine/workflows-client';
+import { TypeormWorkflowStore } from '../persistence/typeorm-workflow-store';
+import { DEFAULT_RUNNER_OPTIONS, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../workflows-module-options';
+import { DatabaseClock } from './database-clock';
+import { nestEngineLogger } from './nest-engine-logger';
+import { validateParamsClass } from './params-class-validator';
+import { ENGINE, ENGINE_CLOCK, WORKFLOW_STORE } from './tokens';
+import { WakeSignal } from './wake-signal';
+
+/**
+ * The engine inside Nest: the store (connected and migrated before anything else starts), the
+ * database-following clock, and the engine itself with its client. `@Workflow` classes are Nest
+ * providers, so their instances come injected.
+ */
+export function engineProviders(options: WorkflowsModuleOptions): Provider[] {
+  const sources = options.workflows ?? [];
+  const classes = sources.filter((source): source is WorkflowSource & (abstract new () => unknown) => typeof source === 'function');
+  return [
+    { provide: WORKFLOWS_OPTIONS, useValue: options },
+    WakeSignal,
+    ...(classes as Provider[]),
+    {
+      provide: WORKFLOW_STORE,
+      useFactory: () => TypeormWorkflowStore.connect({ ...options.database, migrationsRun: true }),
+    },
+    {
+      provide: ENGINE_CLOCK,
+      inject: [WORKFLOW_STORE],
+      useFactory: async (store: WorkflowStore) => {
+        const clock = new DatabaseClock(store);
+        await clock.start();
+        return clock;
+      },
+    },
+    {
+      provide: ENGINE,
+      inject: [WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, ...classes],
+      useFactory: (store: WorkflowStore, clock: DatabaseClock, wake: WakeSignal, ...instances: object[]): Engine => {
+        // Keep the order the host gave: definitions and classes, classes replaced by their instances.
+        const byClass = new Map(classes.map((cls, i) => [cls, instances[i]]));
+        const workflows = sources.map((source) => (byClass.get(source as never) ?? source) as WorkflowSource);
+        return createEngine({
+          store,
+          clock,
+          workflows,
+          logger: nestEngineLogger(),
+          limits: options.limits,
+          leaseMs: options.runner?.leaseMs ?? DEFAULT_RUNNER_OPTIONS.leaseMs,
+          cursorSecret: options.cursorSecret,
+          validateParamsClass,
+          onRunnable: () => wake.raise(),
+        });
+      },
+    },
+    { provide: WorkflowsClient, inject: [ENGINE], useFactory: (engine: Engine) => engine.client },
+  ];
+}

@@ -1,0 +1,130 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { Engine } from '../engine/create-engine';
+import { ENGINE } from '../core/tokens';
+import { WakeSignal } from '../core/wake-signal';
+import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../workflows-module-options';
+
+const POLL_TIMEOUT = 'workflows-runner-poll';
+const DUE_TIMEOUT = 'workflows-runner-due';
+/** Claims are taken a few at a time so one busy process does not hoard the queue. */
+const CLAIM_BATCH = 10;
+
+/**
+ * The in-process runner: keeps up to `concurrency` runs advancing. It claims work when woken
+ * (create, resume, matching event, a run finishing), when the earliest due time arrives, and on
+ * a jittered poll that is the safety net for everything else.
+ */
+@Injectable()
+export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WorkflowsRunner');
+  private readonly options: RunnerOptions;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopping = false;
+  private pumping = false;
+  private pumpAgain = false;
+  private unlisten?: () => void;
+
+  constructor(
+    @Inject(ENGINE) private readonly engine: Engine,
+    @Inject(WORKFLOWS_OPTIONS) moduleOptions: WorkflowsModuleOptions,
+    private readonly wakeSignal: WakeSignal,
+    private readonly scheduler: SchedulerRegistry,
+  ) {
+    this.options = { ...DEFAULT_RUNNER_OPTIONS, ...moduleOptions.runner };
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.enabled) return;
+    this.unlisten = this.wakeSignal.listen(() => this.wake());
+    this.schedulePoll();
+    this.wake();
+  }
+
+  /** Stops claiming, gives in-flight runs the grace period to finish, then lets go. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.unlisten?.();
+    this.clearTimeout(POLL_TIMEOUT);
+    this.clearTimeout(DUE_TIMEOUT);
+    if (!this.inFlight.size) return;
+    this.logger.log(`Waiting up to ${this.options.shutdownGraceMs} ms for ${this.inFlight.size} run(s) to reach a step boundary`);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise((resolve) => (timer = setTimeout(resolve, this.options.shutdownGraceMs)));
+    await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+    clearTimeout(timer);
+  }
+
+  wake(): void {
+    if (this.stopping) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        while (!this.stopping && this.inFlight.size < this.options.concurrency) {
+          const room = Math.min(CLAIM_BATCH, this.options.concurrency - this.inFlight.size);
+          const claims = await this.engine.client.runner.claim(room);
+          for (const claim of claims) this.track(this.engine.client.runner.advance(claim, this.options.maxStepsPerClaim));
+          if (claims.length < room) break;
+        }
+      } while (this.pumpAgain && !this.stopping);
+      await this.armDueTimer();
+    } catch (error) {
+      this.logger.error(`Runner loop failed: ${(error as Error).message}`);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private track(run: Promise<unknown>): void {
+    this.inFlight.add(run);
+    void run.finally(() => {
+      this.inFlight.delete(run);
+      this.wake();
+    });
+  }
+
+  /**
+   * Wakes at the earliest due time when that comes before the next poll. With every slot busy
+   * there is nothing to arm: a finishing run wakes the loop anyway.
+   */
+  private async armDueTimer(): Promise<void> {
+    if (this.stopping || this.inFlight.size >= this.options.concurrency) return;
+    const next = await this.engine.client.runner.nextDueAt();
+    this.clearTimeout(DUE_TIMEOUT);
+    if (next === null) return;
+    const delay = next - this.engine.deps.clock.now();
+    if (delay >= this.options.pollIntervalMs) return;
+    this.setTimeout(DUE_TIMEOUT, Math.max(0, delay), () => this.wake());
+  }
+
+  private schedulePoll(): void {
+    const jittered = this.options.pollIntervalMs * (0.8 + Math.random() * 0.4);
+    this.setTimeout(POLL_TIMEOUT, jittered, () => {
+      this.wake();
+      this.schedulePoll();
+    });
+  }
+
+  private setTimeout(name: string, ms: number, callback: () => void): void {
+    this.clearTimeout(name);
+    const handle = setTimeout(() => {
+      this.scheduler.deleteTimeout(name);
+      callback();
+    }, ms);
+    handle.unref();
+    this.scheduler.addTimeout(name, handle);
+  }
+
+  private clearTimeout(name: string): void {
+    if (this.scheduler.doesExist('timeout', name)) this.scheduler.deleteTimeout(name);
+  }
+}

@@ -1,0 +1,41 @@
+import type { WorkflowSource } from './engine/definition/registry';
+import type { EngineLimits } from './engine/limits';
+import type { DatabaseOptions } from './persistence/data-source-options';
+
+export interface RunnerOptions {
+  /** Run the scheduled in-process runner (default true); false makes an API-only process. */
+  enabled: boolean;
+  /** Safety-net poll when no wake-up arrives (default 1000 ms, with ±20% jitter). */
+  pollIntervalMs: number;
+  /** Runs advanced in parallel by this process (default 10). */
+  concurrency: number;
+  /** How long a claim holds a run before another process may take it over (default 30 s). */
+  leaseMs: number;
+  /** On shutdown, how long in-flight steps may take to finish (default 10 s). */
+  shutdownGraceMs: number;
+  /** Steps one claim may execute before the run goes back in the queue (default 100). */
+  maxStepsPerClaim: number;
+}
+
+export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
+  enabled: true,
+  pollIntervalMs: 1000,
+  concurrency: 10,
+  leaseMs: 30_000,
+  shutdownGraceMs: 10_000,
+  maxStepsPerClaim: 100,
+};
+
+/** What a host application passes to `WorkflowsModule.forRoot()`. */
+export interface WorkflowsModuleOptions {
+  /** Workflow definitions, `@Workflow` classes (registered as Nest providers) or both. */
+  workflows?: WorkflowSource[];
+  /** Unset: the embedded SQLite file. */
+  database?: DatabaseOptions;
+  runner?: Partial<RunnerOptions>;
+  limits?: Partial<EngineLimits>;
+  /** Signs pagination cursors; give every process of a deployment the same one. */
+  cursorSecret?: string;
+}
+
+export const WORKFLOWS_OPTIONS = Symbol('WORKFLOWS_OPTIONS');
