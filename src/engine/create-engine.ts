@@ -35,7 +35,6 @@ const DEFAULT_CURSOR_SECRET = 'durable-workflows-cursor';
 /** Assembles the engine from its ports; no framework involved. */
 export function createEngine(options: EngineOptions): Engine {
   const registry = options.workflows instanceof WorkflowRegistry ? options.workflows : new WorkflowRegistry(options.workflows);
-  let client!: WorkflowsClient;
   const deps: EngineDeps = {
     store: options.store,
     registry,
@@ -48,9 +47,10 @@ export function createEngine(options: EngineOptions): Engine {
     cursorSecret: options.cursorSecret ?? DEFAULT_CURSOR_SECRET,
     validateParamsClass: options.validateParamsClass,
     onRunnable: () => options.onRunnable?.(),
+    // Only called once the run starts, long after `client` below exists.
     client: () => client,
   };
-  client = new WorkflowsClient(deps);
+  const client = new WorkflowsClient(deps);
   registry.bindClient(client);
   return { client, registry, deps };
 }

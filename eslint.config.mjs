@@ -1,0 +1,28 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'bench/peers/', 'coverage/', '**/*.js', '**/*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unsafe-function-type': 'off',
+    },
+  },
+  {
+    // The engine is plain TypeScript: it must run, and be tested, without any framework.
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'express', 'class-validator', 'class-transformer', 'pg', 'better-sqlite3'], message: 'src/engine stays framework-free.' },
+            { group: ['../persistence/*', '../api/*', '../core/*', '../scheduler/*', '../config/*'], message: 'src/engine depends on nothing outside it.' },
+          ],
+        },
+      ],
+    },
+  },
+);
