@@ -1,3 +1,4 @@
+import type { ModuleMetadata, Provider } from '@nestjs/common';
 import type { WorkflowSource } from './engine/definition/registry';
 import type { EngineLimits } from './engine/limits';
 import type { DatabaseOptions } from './persistence/data-source-options';
@@ -30,6 +31,10 @@ export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
 export interface WorkflowsModuleOptions {
   /** Workflow definitions, `@Workflow` classes (registered as Nest providers) or both. */
   workflows?: WorkflowSource[];
+  /** Modules whose exported providers `@Workflow` classes inject. */
+  imports?: ModuleMetadata['imports'];
+  /** Extra providers `@Workflow` classes inject. */
+  providers?: Provider[];
   /** Unset: the embedded SQLite file. */
   database?: DatabaseOptions;
   runner?: Partial<RunnerOptions>;

@@ -16,8 +16,8 @@ export class WorkflowsModule {
     return {
       module: WorkflowsModule,
       global: true,
-      imports: [ScheduleModule.forRoot()],
-      providers: [...engineProviders(options), RunnerLoop, EngineLifecycle],
+      imports: [ScheduleModule.forRoot(), ...(options.imports ?? [])],
+      providers: [...engineProviders(options), ...(options.providers ?? []), RunnerLoop, EngineLifecycle],
       exports: [WorkflowsClient],
     };
   }

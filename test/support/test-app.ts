@@ -1,0 +1,35 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { WorkflowsClient } from '../../src/engine/workflows-client';
+import { WorkflowsModule } from '../../src/workflows.module';
+import type { WorkflowsModuleOptions } from '../../src/workflows-module-options';
+import { createTestDatabase, type DatabaseKind } from './databases';
+
+/** The real Nest application on a fresh database of its own. */
+export async function createTestApp(kind: DatabaseKind, options: WorkflowsModuleOptions = {}) {
+  const database = await createTestDatabase(kind);
+  const moduleRef = await Test.createTestingModule({
+    imports: [WorkflowsModule.forRoot({ ...options, database: { url: database.url, ...options.database } })],
+  }).compile();
+  const app: INestApplication = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return {
+    app,
+    client: app.get(WorkflowsClient),
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls `read` until `done` accepts its value; fails with the last value after `timeoutMs`. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
