@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { bearerTokenAuthorization } from './config/bearer-token-authorization';
 import type { ServerConfig } from './config/server-config';
 import type { WorkflowSource } from './engine';
 import { exampleWorkflows } from './examples';
@@ -14,6 +15,9 @@ export class AppModule {
         WorkflowsModule.forRoot({
           workflows: [...(config.examples ? exampleWorkflows : []), ...loadedWorkflows],
           database: { url: config.databaseUrl, poolSize: config.runner.concurrency + 5 },
+          basePath: config.basePath,
+          authorization: config.authToken ? bearerTokenAuthorization(config.authToken) : undefined,
+          enableRunnerTick: config.enableRunnerTick,
           runner: config.runner,
           cursorSecret: config.cursorSecret,
         }),

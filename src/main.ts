@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configureHttpApp } from './api/configure-http-app';
 import { AppModule } from './app.module';
+import { loadWorkflowModules } from './config/load-workflow-modules';
 import { loadServerConfig, type ServerConfig } from './config/server-config';
 
 /** Nest's levels from the most to the least severe; LOG_LEVEL keeps that one and those above it. */
@@ -13,17 +16,21 @@ function logLevels(config: ServerConfig): LogLevel[] {
 }
 
 async function bootstrap(): Promise<void> {
-  let config: ServerConfig;
-  try {
-    config = loadServerConfig(process.env);
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(1);
-  }
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: logLevels(config) });
+  const config = loadServerConfig(process.env);
+  const workflows = await loadWorkflowModules(config.workflowsPaths);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, workflows), {
+    logger: logLevels(config),
+    bodyParser: false,
+  });
+  configureHttpApp(app);
   app.enableShutdownHooks();
   await app.listen(config.port);
-  new Logger('Server').log(`Listening on http://localhost:${config.port}${config.basePath}`);
+  const logger = new Logger('Server');
+  logger.log(`API on http://localhost:${config.port}${config.basePath}, Swagger UI on http://localhost:${config.port}/docs`);
 }
 
-void bootstrap();
+bootstrap().catch((error: Error) => {
+  // Start-up errors (configuration, WORKFLOWS_PATH, database) are the operator's to fix: say what, not where.
+  console.error(`Start-up failed: ${error.message}`);
+  process.exit(1);
+});

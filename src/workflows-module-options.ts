@@ -1,4 +1,5 @@
 import type { ModuleMetadata, Provider } from '@nestjs/common';
+import type { AuthorizationHooks } from './api/auth/authorization-hooks';
 import type { WorkflowSource } from './engine/definition/registry';
 import type { EngineLimits } from './engine/limits';
 import type { DatabaseOptions } from './persistence/data-source-options';
@@ -37,6 +38,12 @@ export interface WorkflowsModuleOptions {
   providers?: Provider[];
   /** Unset: the embedded SQLite file. */
   database?: DatabaseOptions;
+  /** Where the HTTP API is mounted (default `/api/workflows`). */
+  basePath?: string;
+  /** Hooks the HTTP API's guards call (SPEC section 4). */
+  authorization?: AuthorizationHooks;
+  /** Serve `POST /_runner/tick` (default false: RUNNER_TICK_DISABLED). */
+  enableRunnerTick?: boolean;
   runner?: Partial<RunnerOptions>;
   limits?: Partial<EngineLimits>;
   /** Signs pagination cursors; give every process of a deployment the same one. */
@@ -44,3 +51,4 @@ export interface WorkflowsModuleOptions {
 }
 
 export const WORKFLOWS_OPTIONS = Symbol('WORKFLOWS_OPTIONS');
+export const DEFAULT_BASE_PATH = '/api/workflows';

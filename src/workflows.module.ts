@@ -4,11 +4,12 @@ import { EngineLifecycle } from './core/engine-lifecycle';
 import { engineProviders } from './core/engine.providers';
 import { WorkflowsClient } from './engine/workflows-client';
 import { RunnerLoop } from './scheduler/runner-loop.service';
-import type { WorkflowsModuleOptions } from './workflows-module-options';
+import { mountHttpApi } from './api/http-api';
+import { DEFAULT_BASE_PATH, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from './workflows-module-options';
 
 /**
- * What a host application imports: the engine on its database, the scheduled runner, and the
- * injectable `WorkflowsClient`.
+ * What a host application imports: the engine on its database, the scheduled runner, the HTTP
+ * API under `basePath`, and the injectable `WorkflowsClient`.
  */
 @Module({})
 export class WorkflowsModule {
@@ -16,9 +17,9 @@ export class WorkflowsModule {
     return {
       module: WorkflowsModule,
       global: true,
-      imports: [ScheduleModule.forRoot(), ...(options.imports ?? [])],
+      imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath ?? DEFAULT_BASE_PATH), ...(options.imports ?? [])],
       providers: [...engineProviders(options), ...(options.providers ?? []), RunnerLoop, EngineLifecycle],
-      exports: [WorkflowsClient],
+      exports: [WorkflowsClient, WORKFLOWS_OPTIONS],
     };
   }
 }

@@ -1,12 +1,10 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { toBoolean, toInteger } from '../common/value-transforms';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type ServerLogLevel = (typeof LOG_LEVELS)[number];
 
-const toBoolean = ({ value }: { value: unknown }) =>
-  value === 'true' ? true : value === 'false' ? false : value === undefined ? undefined : value;
-const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
 
 /** The standalone server's environment (SPEC section 8), validated once at start-up. */
 class Environment {

@@ -18,7 +18,7 @@ import { WakeSignal } from './wake-signal';
  */
 export function engineProviders(options: WorkflowsModuleOptions): Provider[] {
   const sources = options.workflows ?? [];
-  const classes = sources.filter((source): source is WorkflowSource & (abstract new () => unknown) => typeof source === 'function');
+  const classes = sources.filter((source): source is WorkflowSource & (abstract new (...args: never[]) => unknown) => typeof source === 'function');
   return [
     { provide: WORKFLOWS_OPTIONS, useValue: options },
     WakeSignal,

@@ -32,7 +32,7 @@ const DURATION_TEXT = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)?\s*$/i;
 /** Parses a duration into milliseconds, or throws `InvalidDurationError`. */
 export function parseDuration(value: unknown, bounds = { minMs: 0, maxMs: MAX_DURATION_MS }): number {
   const ms = toMilliseconds(value);
-  if (ms === undefined) {
+  if (ms === undefined || !Number.isFinite(ms)) {
     throw new InvalidDurationError(`Invalid duration ${JSON.stringify(value)}: use milliseconds or "<number> <unit>"`);
   }
   if (ms < bounds.minMs || ms > bounds.maxMs) {
@@ -49,6 +49,7 @@ function toMilliseconds(value: unknown): number | undefined {
   const match = DURATION_TEXT.exec(value);
   if (!match) return undefined;
   const unit = (match[2] ?? 'ms').toLowerCase() as DurationUnit;
-  const factor = UNIT_MS[unit];
-  return factor === undefined ? undefined : Math.round(Number(match[1]) * factor);
+  // Own keys only: "1 constructor" must not find Object.prototype.constructor.
+  if (!Object.hasOwn(UNIT_MS, unit)) return undefined;
+  return Math.round(Number(match[1]) * UNIT_MS[unit]);
 }

@@ -56,12 +56,17 @@ export class SqlStoreTransaction implements StoreTransaction {
   }
 
   async fenceLease(lease: Lease, expiresAt: number): Promise<InstanceStatus | null> {
-    const [row] = await this.sql.rows<{ status: string }>(
-      `UPDATE workflow_task SET due_at = $5, lease_expires_at = $5
-       WHERE ${RUN_KEY} AND lease_token = $4
-       RETURNING (SELECT status FROM workflow_instance i WHERE i.workflow_name = $1 AND i.instance_id = $2) AS status`,
+    const held = await this.sql.run(
+      `UPDATE workflow_task SET due_at = $5, lease_expires_at = $5 WHERE ${RUN_KEY} AND lease_token = $4`,
       [lease.workflowName, lease.instanceId, lease.runNumber, lease.token, this.time(expiresAt)],
     );
+    if (held !== 1) return null;
+    // A statement of its own: on PostgreSQL it sees what an action committed while this
+    // transaction waited for the queue row's lock (a sub-select of the UPDATE would not).
+    const [row] = await this.sql.rows<{ status: string }>(`SELECT status FROM workflow_instance WHERE ${KEY}`, [
+      lease.workflowName,
+      lease.instanceId,
+    ]);
     return row ? toInstanceStatus(row.status) : null;
   }
 

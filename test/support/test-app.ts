@@ -1,20 +1,27 @@
-import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { configureHttpApp } from '../../src/api/configure-http-app';
 import { WorkflowsClient } from '../../src/engine/workflows-client';
 import { WorkflowsModule } from '../../src/workflows.module';
 import type { WorkflowsModuleOptions } from '../../src/workflows-module-options';
 import { createTestDatabase, type DatabaseKind } from './databases';
 
-/** The real Nest application on a fresh database of its own. */
+/**
+ * The real Nest application, configured as the standalone server configures it (body limit,
+ * error envelope, Swagger), on a fresh database of its own. Not listening: use supertest on
+ * `app.getHttpServer()`.
+ */
 export async function createTestApp(kind: DatabaseKind, options: WorkflowsModuleOptions = {}) {
   const database = await createTestDatabase(kind);
   const moduleRef = await Test.createTestingModule({
     imports: [WorkflowsModule.forRoot({ ...options, database: { url: database.url, ...options.database } })],
   }).compile();
-  const app: INestApplication = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false, bodyParser: false });
+  configureHttpApp(app);
   await app.init();
   return {
     app,
+    http: app.getHttpServer(),
     client: app.get(WorkflowsClient),
     close: async () => {
       await app.close();

@@ -2,18 +2,37 @@ import type { WorkflowSource } from '../../src/engine/definition/registry';
 import { createEngine, type EngineOptions } from '../../src/engine/create-engine';
 import { ManualClock } from '../../src/engine/testing/manual-clock';
 import type { TickOptions } from '../../src/engine/runner/runner';
+import type { TypeormWorkflowStore } from '../../src/persistence/typeorm-workflow-store';
 import { createTestStore, type DatabaseKind } from './databases';
 
+const TABLES = ['workflow_log', 'workflow_event', 'workflow_step', 'workflow_task', 'workflow_instance'];
+
 /**
- * An engine on a fresh real database with a manual clock: tests move time with `clock.advance`
- * and drive the runner with `tick`, so nothing waits for real.
+ * One database per test file and kind, emptied before each test that asks for an engine:
+ * creating a PostgreSQL database costs far more than emptying five tables.
  */
-export async function createTestEngine(
-  kind: DatabaseKind,
-  workflows: WorkflowSource[],
-  options: Partial<EngineOptions> = {},
-) {
-  const { store, dispose } = await createTestStore(kind);
+const sharedStores = new Map<DatabaseKind, ReturnType<typeof createTestStore>>();
+
+afterAll(async () => {
+  const stores = [...sharedStores.values()];
+  sharedStores.clear();
+  for (const store of stores) await (await store).dispose();
+});
+
+async function emptyStore(kind: DatabaseKind): Promise<TypeormWorkflowStore> {
+  if (!sharedStores.has(kind)) sharedStores.set(kind, createTestStore(kind));
+  const { store } = await sharedStores.get(kind)!;
+  if (kind === 'postgres') await store.dataSource.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY`);
+  else for (const table of TABLES) await store.dataSource.query(`DELETE FROM ${table}`);
+  return store;
+}
+
+/**
+ * An engine on an empty real database with a manual clock: tests move time with
+ * `clock.advance` and drive the runner with `tick`, so nothing waits for real.
+ */
+export async function createTestEngine(kind: DatabaseKind, workflows: WorkflowSource[], options: Partial<EngineOptions> = {}) {
+  const store = await emptyStore(kind);
   const clock = new ManualClock();
   const engine = createEngine({ store, workflows, clock, leaseMs: 30_000, ...options });
   const { client } = engine;
@@ -29,7 +48,14 @@ export async function createTestEngine(
     throw new Error(`Still busy after ${maxTicks} ticks`);
   }
 
-  return { ...engine, store, clock, runUntilIdle, dispose };
+  return {
+    ...engine,
+    store,
+    clock,
+    runUntilIdle,
+    /** The database is shared by the file and emptied by the next test; nothing to release here. */
+    dispose: async () => undefined,
+  };
 }
 
 export type TestEngine = Awaited<ReturnType<typeof createTestEngine>>;

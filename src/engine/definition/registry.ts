@@ -4,7 +4,10 @@ import { WorkflowEntrypoint, workflowOptionsOf } from './workflow-entrypoint';
 import type { WorkflowDefinition } from './types';
 
 /** Anything that can be registered: a definition object, a `@Workflow` class, or an instance of one. */
-export type WorkflowSource = WorkflowDefinition<never, unknown> | WorkflowEntrypoint<never, unknown> | (abstract new () => unknown);
+export type WorkflowSource =
+  | WorkflowDefinition<never, unknown>
+  | WorkflowEntrypoint<never, unknown>
+  | (abstract new (...args: never[]) => unknown);
 
 export class WorkflowRegistry {
   private readonly byName = new Map<string, WorkflowDefinition>();

@@ -4,7 +4,7 @@ import type { EngineDeps } from '../engine-deps';
 import { CursorCodec } from '../cursors';
 import { EngineError } from '../errors';
 import { assertInstanceId } from '../identifiers';
-import type { InstanceKey, InstanceStatus } from '../model';
+import { INSTANCE_STATUSES, type InstanceKey, type InstanceStatus } from '../model';
 import type { PageQuery } from '../ports/store';
 import {
   type EventView,
@@ -75,6 +75,7 @@ export class InstanceQueries {
   async list(workflowName: string, options: ListInstancesOptions = {}): Promise<InstancePage> {
     this.assertWorkflow(workflowName);
     const limit = this.pageSize(options.pageSize);
+    assertOneOf('status', options.status, INSTANCE_STATUSES);
     const scope = `instances:${workflowName}:${options.status ?? '*'}`;
     const after = options.cursor ? this.cursors.decode<{ createdAt: number; instanceId: string }>(scope, options.cursor) : undefined;
     const rows = await this.deps.store.listInstances({ workflowName, status: options.status, order: 'desc', limit: limit + 1, after });
@@ -97,6 +98,8 @@ export class InstanceQueries {
       });
     }
     const limit = this.pageSize(options.pageSize);
+    assertOneOf('order', options.order, ['asc', 'desc']);
+    assertOneOf('logLevel', options.logLevel, LOG_LEVELS);
     const order = options.order ?? 'asc';
     const run = { key, runNumber };
     const scope = (stream: string) => `${stream}:${key.workflowName}:${key.instanceId}:${runNumber}:${order}`;
@@ -163,5 +166,14 @@ export class InstanceQueries {
       });
     }
     return pageSize;
+  }
+}
+
+/** The client takes the same values the HTTP API does (SPEC section 9). */
+function assertOneOf(name: string, value: unknown, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) {
+    throw new EngineError('VALIDATION_ERROR', `${name} must be one of ${allowed.join(', ')}`, {
+      issues: [`${name} must be one of ${allowed.join(', ')}`],
+    });
   }
 }

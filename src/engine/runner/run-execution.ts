@@ -30,6 +30,8 @@ interface BlockedStep {
 export class RunExecution {
   readonly key;
   private readonly steps = new Map<string, StepRecord>();
+  /** Every step name this run has used, stored or still in progress: what the step limit counts. */
+  private readonly names = new Set<string>();
   private readonly inFlight = new Set<string>();
   private readonly blocked = new Map<string, BlockedStep>();
   private pendingSteps = new Map<string, StepRecord>();
@@ -52,7 +54,10 @@ export class RunExecution {
     private readonly stepBudget: number,
   ) {
     this.key = { workflowName: claim.instance.workflowName, instanceId: claim.instance.instanceId };
-    for (const step of storedSteps) this.steps.set(step.name, step);
+    for (const step of storedSteps) {
+      this.steps.set(step.name, step);
+      this.names.add(step.name);
+    }
     this.nextSeq = storedSteps.reduce((max, step) => Math.max(max, step.seq), 0) + 1;
     this.replaying = storedSteps.length > 0;
     this.pauseRequested = claim.instance.status === 'waitingForPause';
@@ -107,8 +112,9 @@ export class RunExecution {
     return this.steps.get(name);
   }
 
-  stepCount(): number {
-    return this.steps.size;
+  /** Whether a step with this name would be a new one beyond the run's limit of steps. */
+  exceedsStepLimit(name: string, limit: number): boolean {
+    return !this.names.has(name) && this.names.size >= limit;
   }
 
   isBusy(name: string): boolean {
@@ -118,6 +124,7 @@ export class RunExecution {
   /** Marks a step as in progress. */
   begin(name: string): void {
     this.inFlight.add(name);
+    this.names.add(name);
   }
 
   /** Marks a step as no longer in progress. */

@@ -102,7 +102,7 @@ export class StepApi implements WorkflowStep {
     if (this.run.isBusy(name)) {
       throw new DuplicateStepError(`Step "${name}" is already in progress; concurrent steps need distinct names`);
     }
-    if (!stored && this.run.stepCount() >= this.limits.maxStepsPerRun) {
+    if (this.run.exceedsStepLimit(name, this.limits.maxStepsPerRun)) {
       const error = new MaxStepsExceededError(`A run may have at most ${this.limits.maxStepsPerRun} steps`);
       this.run.failRun(toErrorInfo(error));
       throw error;

@@ -1,0 +1,34 @@
+import type { ManagementAction } from '../../engine/lifecycle/transitions';
+
+/** What every hook receives: the request as it arrived (before validation). */
+export interface RequestContext {
+  method: string;
+  /** The route pattern, e.g. `/workflows/:workflowName/instances`. */
+  route: string;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/** Allow by returning nothing or `true`; deny with `false` (403) or by throwing an HttpException. */
+export type HookResult = void | boolean | Promise<void | boolean>;
+
+export interface AuthorizationHooks {
+  /** Runs for every route, before the route's own hook. */
+  authorizeRequest?(context: RequestContext): HookResult;
+  /** create and batch. */
+  authorizeInstanceCreation?(
+    context: RequestContext & { workflowName: string; instances: { id?: unknown; params?: unknown }[] },
+  ): HookResult;
+  /** pause, resume, restart, terminate. */
+  authorizeManagement?(context: RequestContext & { workflowName: string; instanceId: string; action: ManagementAction }): HookResult;
+  authorizeSendEvent?(
+    context: RequestContext & { workflowName: string; instanceId: string; eventType: unknown; payload: unknown },
+  ): HookResult;
+  authorizeRunnerTick?(context: RequestContext & { options: unknown }): HookResult;
+  /** list workflows, list and get instances, history. */
+  authorizeRead?(context: RequestContext & { workflowName?: string; instanceId?: string }): HookResult;
+}
+
+export type AuthorizationKind = 'read' | 'creation' | 'management' | 'sendEvent' | 'runnerTick';

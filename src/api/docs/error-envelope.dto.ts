@@ -1,0 +1,17 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class ErrorEnvelopeDto {
+  @ApiProperty({ example: 'Instance "order-1" of workflow "order" not found' })
+  message!: string;
+
+  @ApiProperty({ example: 'INSTANCE_NOT_FOUND', description: 'Stable machine-readable code (SPEC 3.1).' })
+  code!: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { issues: ['pageSize must not be greater than 100'] },
+    description: 'More about the error, e.g. `issues` for validation errors, `index` for batch items.',
+  })
+  details?: Record<string, unknown>;
+}

@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { INSTANCE_STATUSES, type InstanceStatus } from '../../engine/model';
+
+export class ErrorInfoDto {
+  @ApiProperty({ example: 'NonRetryableError' })
+  name!: string;
+
+  @ApiProperty({ example: 'card declined' })
+  message!: string;
+}
+
+export class InstanceDetailsDto {
+  @ApiProperty({ enum: INSTANCE_STATUSES, example: 'waiting' })
+  status!: InstanceStatus;
+
+  @ApiPropertyOptional({ type: ErrorInfoDto, description: 'Set when the instance errored.' })
+  error?: ErrorInfoDto;
+
+  @ApiPropertyOptional({ description: 'The workflow’s return value; only when complete.', example: { status: 'paid' } })
+  output?: unknown;
+}
+
+export class InstanceRefDto {
+  @ApiProperty({ example: 'order-1' })
+  id!: string;
+
+  @ApiProperty({ type: InstanceDetailsDto })
+  details!: InstanceDetailsDto;
+}
+
+export class ActionResultDto extends InstanceRefDto {
+  @ApiProperty({ example: true })
+  ok!: true;
+}

@@ -1,0 +1,25 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { HTTP_API_MODULES } from '../http-api';
+
+/** The OpenAPI document of the workflows API, built from the controllers' decorators. */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Durable Workflows API')
+    .setDescription(
+      'Create and manage durable workflow instances: steps that retry, sleeps that survive restarts, waits for events. ' +
+        'Every error is `{ message, code, details? }` with a stable `code`.',
+    )
+    .setVersion('1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Needed when the server has AUTH_TOKEN set.' })
+    .build();
+  return SwaggerModule.createDocument(app, config, { include: HTTP_API_MODULES, operationIdFactory: (_c, method) => method });
+}
+
+/** Swagger UI at `/docs`, the document at `/docs-json`. */
+export function setupSwaggerUi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'Durable Workflows API',
+  });
+}

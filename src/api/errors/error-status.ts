@@ -1,0 +1,39 @@
+import { HttpStatus } from '@nestjs/common';
+import type { EngineErrorCode } from '../../engine/errors';
+
+/** Every engine code's HTTP status; the compiler insists each code has one. */
+export const ERROR_STATUS: Record<EngineErrorCode, HttpStatus> = {
+  VALIDATION_ERROR: HttpStatus.BAD_REQUEST,
+  INVALID_INSTANCE_ID: HttpStatus.BAD_REQUEST,
+  INVALID_EVENT_TYPE: HttpStatus.BAD_REQUEST,
+  INVALID_CURSOR: HttpStatus.BAD_REQUEST,
+  WORKFLOW_PARAMS_INVALID: HttpStatus.BAD_REQUEST,
+  UNAUTHORIZED: HttpStatus.UNAUTHORIZED,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  WORKFLOW_NOT_FOUND: HttpStatus.NOT_FOUND,
+  INSTANCE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  ROUTE_NOT_FOUND: HttpStatus.NOT_FOUND,
+  INSTANCE_ID_ALREADY_EXISTS: HttpStatus.CONFLICT,
+  INSTANCE_TERMINAL: HttpStatus.CONFLICT,
+  PAYLOAD_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
+  RUNNER_TICK_DISABLED: HttpStatus.FORBIDDEN,
+  INTERNAL_ERROR: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+/** The code for an HTTP error that did not come from the engine (body parser, router, a hook). */
+export function codeForStatus(status: number): string {
+  switch (status) {
+    case HttpStatus.BAD_REQUEST:
+      return 'VALIDATION_ERROR';
+    case HttpStatus.UNAUTHORIZED:
+      return 'UNAUTHORIZED';
+    case HttpStatus.FORBIDDEN:
+      return 'FORBIDDEN';
+    case HttpStatus.NOT_FOUND:
+      return 'ROUTE_NOT_FOUND';
+    case HttpStatus.PAYLOAD_TOO_LARGE:
+      return 'PAYLOAD_TOO_LARGE';
+    default:
+      return status >= 500 ? 'INTERNAL_ERROR' : `HTTP_${status}`;
+  }
+}

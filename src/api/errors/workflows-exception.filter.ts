@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { EngineError } from '../../engine/errors';
+import type { ErrorEnvelope } from './error-envelope';
+import { codeForStatus, ERROR_STATUS } from './error-status';
+
+/**
+ * Turns every error into the `{ message, code, details? }` envelope: engine errors by their code,
+ * HTTP errors (body parser, router, authorization hooks) by their status, anything else into a
+ * 500 whose body names only an error id, the details going to the log under that id.
+ */
+@Catch()
+export class WorkflowsExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('WorkflowsApi');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const [status, body] = this.envelope(exception, request);
+    if (response.headersSent) return;
+    response.status(status).json(body);
+  }
+
+  private envelope(exception: unknown, request: Request): [number, ErrorEnvelope] {
+    if (exception instanceof EngineError) {
+      const body: ErrorEnvelope = { message: exception.message, code: exception.code };
+      if (exception.details) body.details = exception.details;
+      return [ERROR_STATUS[exception.code], body];
+    }
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
+      const status = exception.getStatus();
+      return [status, { message: this.httpMessage(exception, request), code: codeForStatus(status) }];
+    }
+    const errorId = String(request.headers['x-request-id'] ?? randomUUID());
+    this.logger.error(
+      `Unexpected error ${errorId} on ${request.method} ${request.originalUrl}`,
+      exception instanceof Error ? exception.stack : String(exception),
+    );
+    return [HttpStatus.INTERNAL_SERVER_ERROR, { message: 'Internal server error', code: 'INTERNAL_ERROR', details: { errorId } }];
+  }
+
+  private httpMessage(exception: HttpException, request: Request): string {
+    if (exception.getStatus() === HttpStatus.NOT_FOUND && /^Cannot /.test(exception.message)) {
+      return `No route ${request.method} ${request.path}`;
+    }
+    if (exception.getStatus() === HttpStatus.BAD_REQUEST && exception.cause instanceof Error) {
+      return 'Malformed JSON in the request body';
+    }
+    const response = exception.getResponse();
+    const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+    return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+  }
+}

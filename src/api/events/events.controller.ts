@@ -1,0 +1,29 @@
+import { Body, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { WorkflowsClient } from '../../engine/workflows-client';
+import { Authorize } from '../auth/authorize.decorator';
+import { ApiErrors } from '../docs/api-errors.decorator';
+import { ApiInstanceParams } from '../docs/path-params';
+import { WorkflowsApiController } from '../workflows-api-controller.decorator';
+import { SendEventDto, SentEventDto } from './dto/send-event.dto';
+
+@WorkflowsApiController('workflows/:workflowName/instances/:instanceId/events', 'events')
+export class EventsController {
+  constructor(private readonly client: WorkflowsClient) {}
+
+  @Post()
+  @HttpCode(HttpStatus.OK)
+  @Authorize('sendEvent')
+  @ApiOperation({
+    summary: 'Send an event',
+    description:
+      'Stored durably before the response; wakes a matching `waitForEvent`, or waits for one (events sent early are buffered).',
+  })
+  @ApiInstanceParams()
+  @ApiBody({ type: SendEventDto })
+  @ApiOkResponse({ type: SentEventDto })
+  @ApiErrors('VALIDATION_ERROR', 'INVALID_EVENT_TYPE', 'INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL', 'PAYLOAD_TOO_LARGE')
+  send(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string, @Body() body: SendEventDto) {
+    return this.client.sendEvent(workflowName, instanceId, body);
+  }
+}

@@ -1,0 +1,46 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Min, MinLength } from 'class-validator';
+import { toBoolean, toInteger } from '../../../common/value-transforms';
+import { LOG_LEVELS, type LogLevel } from '../../../engine/definition/types';
+import { PageSizeQueryDto } from '../../instances/dto/list-instances.query.dto';
+
+export class HistoryQueryDto extends PageSizeQueryDto {
+  @ApiPropertyOptional({ minimum: 1, description: 'Which run (default: the current one).' })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  runNumber?: number;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1)
+  stepsCursor?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1)
+  eventsCursor?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1)
+  logsCursor?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Logs are only returned when true.' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  includeLogs?: boolean;
+
+  @ApiPropertyOptional({ enum: LOG_LEVELS, description: 'That level and more severe ones.' })
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  logLevel?: LogLevel;
+
+  @ApiPropertyOptional({ example: 'workflow', description: '`workflow`, `system` or a category of your own.' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{1,64}$/)
+  logCategory?: string;
+}

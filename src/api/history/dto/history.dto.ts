@@ -1,0 +1,58 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ErrorInfoDto } from '../../docs/instance-details.dto';
+
+const nullableTime = { nullable: true, type: String, example: null };
+
+export class StepDto {
+  @ApiProperty({ example: '0b8f…' }) id!: string;
+  @ApiProperty({ example: 1 }) runNumber!: number;
+  @ApiProperty({ example: 'charge card' }) name!: string;
+  @ApiProperty({ enum: ['do', 'sleep', 'waitForEvent'] }) type!: string;
+  @ApiProperty({ enum: ['running', 'waiting', 'completed', 'errored'] }) status!: string;
+  @ApiProperty({ example: 1 }) attempts!: number;
+  @ApiProperty({ nullable: true, type: Number, example: 6, description: 'null when retries are unlimited' }) maxAttempts!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 600000 }) timeoutMs!: number | null;
+  @ApiProperty(nullableTime) nextRetryAt!: string | null;
+  @ApiProperty({ ...nullableTime, description: 'sleep: when it wakes; waitForEvent: when it times out' }) wakeAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: null }) waitEventType!: string | null;
+  @ApiProperty({ example: { chargeId: 'ch-1' }, description: 'The stored result (JSON).' }) result!: unknown;
+  @ApiPropertyOptional({ type: ErrorInfoDto }) error?: ErrorInfoDto;
+  @ApiProperty({ example: '2026-11-29T10:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({ example: '2026-11-29T10:00:00.300Z' }) updatedAt!: string;
+}
+
+export class EventDto {
+  @ApiProperty({ example: 'evt-1' }) id!: string;
+  @ApiProperty({ example: 1 }) runNumber!: number;
+  @ApiProperty({ example: 'approval' }) type!: string;
+  @ApiProperty({ example: { approved: true } }) payload!: unknown;
+  @ApiProperty({ example: '2026-11-29T10:05:00.000Z' }) createdAt!: string;
+  @ApiProperty(nullableTime) deliveredAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'wait for decision' }) consumedByStep!: string | null;
+}
+
+export class LogDto {
+  @ApiProperty({ example: '42' }) id!: string;
+  @ApiProperty({ example: 1 }) runNumber!: number;
+  @ApiProperty({ nullable: true, type: String, example: 'charge card' }) stepName!: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 1 }) attempt!: number | null;
+  @ApiProperty({ enum: ['debug', 'info', 'warn', 'error'] }) level!: string;
+  @ApiProperty({ example: 'workflow' }) category!: string;
+  @ApiProperty({ example: 'Charging the card' }) message!: string;
+  @ApiProperty({ example: { amount: 120 } }) data!: unknown;
+  @ApiProperty({ description: 'Written by code re-executed during a replay.' }) isReplay!: boolean;
+  @ApiProperty({ example: '2026-11-29T10:00:00.100Z' }) createdAt!: string;
+}
+
+export class HistoryDto {
+  @ApiProperty({ example: 1 }) runNumber!: number;
+  @ApiProperty({ type: [StepDto] }) steps!: StepDto[];
+  @ApiProperty({ type: [EventDto] }) events!: EventDto[];
+  @ApiPropertyOptional() stepsCursor?: string;
+  @ApiProperty() stepsHasNextPage!: boolean;
+  @ApiPropertyOptional() eventsCursor?: string;
+  @ApiProperty() eventsHasNextPage!: boolean;
+  @ApiPropertyOptional({ type: [LogDto], description: 'Only with includeLogs=true.' }) logs?: LogDto[];
+  @ApiPropertyOptional() logsCursor?: string;
+  @ApiPropertyOptional() logsHasNextPage?: boolean;
+}

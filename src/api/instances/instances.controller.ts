@@ -1,0 +1,125 @@
+import { Body, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { ManagementAction } from '../../engine/lifecycle/transitions';
+import { WorkflowsClient } from '../../engine/workflows-client';
+import { Authorize } from '../auth/authorize.decorator';
+import { ApiErrors } from '../docs/api-errors.decorator';
+import { ActionResultDto, InstanceRefDto } from '../docs/instance-details.dto';
+import { ApiInstanceParams, ApiWorkflowNameParam } from '../docs/path-params';
+import { WorkflowsApiController } from '../workflows-api-controller.decorator';
+import { BatchCreatedDto, CreateBatchDto, CreateInstanceDto } from './dto/create-instance.dto';
+import { InstanceDto, InstancePageDto } from './dto/instance-page.dto';
+import { ListInstancesQueryDto } from './dto/list-instances.query.dto';
+
+const ACTIONS: Record<ManagementAction, string> = {
+  pause: 'Queued or waiting instances pause at once; a running one becomes `waitingForPause` and pauses at its next step boundary. Its timers keep running.',
+  resume: 'A paused instance is queued again; a `waitingForPause` one withdraws the request and keeps running.',
+  restart: 'Starts a new run (runNumber + 1) from the beginning, from any state; earlier runs stay readable in history.',
+  terminate: 'Ends the instance for good; the result of a step in flight is discarded.',
+};
+
+@WorkflowsApiController('workflows/:workflowName/instances', 'instances')
+export class InstancesController {
+  constructor(private readonly client: WorkflowsClient) {}
+
+  @Get()
+  @Authorize('read')
+  @ApiOperation({ summary: 'List instances', description: 'Newest first, with keyset pagination.' })
+  @ApiWorkflowNameParam()
+  @ApiOkResponse({ type: InstancePageDto })
+  @ApiErrors('VALIDATION_ERROR', 'INVALID_CURSOR', 'WORKFLOW_NOT_FOUND')
+  list(@Param('workflowName') workflowName: string, @Query() query: ListInstancesQueryDto) {
+    return this.client.list(workflowName, query);
+  }
+
+  @Post()
+  @Authorize('creation')
+  @ApiOperation({ summary: 'Create an instance', description: 'Queues a new instance; the runner picks it up at once.' })
+  @ApiWorkflowNameParam()
+  @ApiBody({ type: CreateInstanceDto })
+  @ApiCreatedResponse({ type: InstanceRefDto })
+  @ApiErrors(
+    'VALIDATION_ERROR',
+    'INVALID_INSTANCE_ID',
+    'WORKFLOW_PARAMS_INVALID',
+    'WORKFLOW_NOT_FOUND',
+    'INSTANCE_ID_ALREADY_EXISTS',
+    'PAYLOAD_TOO_LARGE',
+  )
+  create(@Param('workflowName') workflowName: string, @Body() body: CreateInstanceDto) {
+    return this.client.create(workflowName, body);
+  }
+
+  @Post('batch')
+  @Authorize('creation')
+  @ApiOperation({
+    summary: 'Create a batch of instances',
+    description: 'All or nothing on invalid input (`details.index` names the item); ids that exist or repeat are skipped.',
+  })
+  @ApiWorkflowNameParam()
+  @ApiBody({ type: CreateBatchDto })
+  @ApiCreatedResponse({ type: BatchCreatedDto })
+  @ApiErrors('VALIDATION_ERROR', 'INVALID_INSTANCE_ID', 'WORKFLOW_PARAMS_INVALID', 'WORKFLOW_NOT_FOUND', 'PAYLOAD_TOO_LARGE')
+  async createBatch(@Param('workflowName') workflowName: string, @Body() body: CreateBatchDto): Promise<BatchCreatedDto> {
+    return { instances: await this.client.createBatch(workflowName, body.instances) };
+  }
+
+  @Get(':instanceId')
+  @Authorize('read')
+  @ApiOperation({ summary: 'Get instance details', description: 'Status, output or error, and metadata with the current step.' })
+  @ApiInstanceParams()
+  @ApiOkResponse({ type: InstanceDto })
+  @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND')
+  get(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string) {
+    return this.client.get(workflowName, instanceId);
+  }
+
+  @Post(':instanceId/pause')
+  @HttpCode(HttpStatus.OK)
+  @Authorize('management')
+  @ApiOperation({ summary: 'Pause an instance', description: ACTIONS.pause })
+  @ApiInstanceParams()
+  @ApiOkResponse({ type: ActionResultDto })
+  @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL')
+  pause(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string) {
+    return this.act('pause', workflowName, instanceId);
+  }
+
+  @Post(':instanceId/resume')
+  @HttpCode(HttpStatus.OK)
+  @Authorize('management')
+  @ApiOperation({ summary: 'Resume an instance', description: ACTIONS.resume })
+  @ApiInstanceParams()
+  @ApiOkResponse({ type: ActionResultDto })
+  @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL')
+  resume(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string) {
+    return this.act('resume', workflowName, instanceId);
+  }
+
+  @Post(':instanceId/restart')
+  @HttpCode(HttpStatus.OK)
+  @Authorize('management')
+  @ApiOperation({ summary: 'Restart an instance', description: ACTIONS.restart })
+  @ApiInstanceParams()
+  @ApiOkResponse({ type: ActionResultDto })
+  @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND')
+  restart(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string) {
+    return this.act('restart', workflowName, instanceId);
+  }
+
+  @Post(':instanceId/terminate')
+  @HttpCode(HttpStatus.OK)
+  @Authorize('management')
+  @ApiOperation({ summary: 'Terminate an instance', description: ACTIONS.terminate })
+  @ApiInstanceParams()
+  @ApiOkResponse({ type: ActionResultDto })
+  @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL')
+  terminate(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string) {
+    return this.act('terminate', workflowName, instanceId);
+  }
+
+  private async act(action: ManagementAction, workflowName: string, instanceId: string): Promise<ActionResultDto> {
+    const result = await this.client[action](workflowName, instanceId);
+    return { ok: true, ...result };
+  }
+}

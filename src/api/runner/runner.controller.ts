@@ -1,0 +1,35 @@
+import { Body, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { EngineError } from '../../engine/errors';
+import { WorkflowsClient } from '../../engine/workflows-client';
+import { WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../../workflows-module-options';
+import { Authorize } from '../auth/authorize.decorator';
+import { ApiErrors } from '../docs/api-errors.decorator';
+import { WorkflowsApiController } from '../workflows-api-controller.decorator';
+import { TickDto, TickResultDto } from './dto/tick.dto';
+
+@WorkflowsApiController('_runner', 'runner')
+export class RunnerController {
+  constructor(
+    private readonly client: WorkflowsClient,
+    @Inject(WORKFLOWS_OPTIONS) private readonly options: WorkflowsModuleOptions,
+  ) {}
+
+  @Post('tick')
+  @HttpCode(HttpStatus.OK)
+  @Authorize('runnerTick')
+  @ApiOperation({
+    summary: 'Run the runner once',
+    description: 'Advances due instances in this request, for an external scheduler. Off unless `enableRunnerTick` is set.',
+  })
+  @ApiBody({ type: TickDto, required: false })
+  @ApiOkResponse({ type: TickResultDto })
+  @ApiErrors('VALIDATION_ERROR', 'RUNNER_TICK_DISABLED')
+  async tick(@Body() body: TickDto): Promise<TickResultDto> {
+    if (!this.options.enableRunnerTick) {
+      throw new EngineError('RUNNER_TICK_DISABLED', 'The runner tick route is disabled (enableRunnerTick is false)');
+    }
+    const result = await this.client.tick(body);
+    return { processed: result.processed, ...(result.nextWakeAt ? { nextWakeAt: result.nextWakeAt.toISOString() } : {}) };
+  }
+}

@@ -1,0 +1,14 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class WorkflowSummaryDto {
+  @ApiProperty({ example: 'approval' })
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Waits up to 1 hour for an "approval" event, then pays out.' })
+  description?: string;
+}
+
+export class WorkflowListDto {
+  @ApiProperty({ type: [WorkflowSummaryDto] })
+  workflows!: WorkflowSummaryDto[];
+}

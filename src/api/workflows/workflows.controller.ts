@@ -1,0 +1,21 @@
+import { Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { WorkflowsClient } from '../../engine/workflows-client';
+import { Authorize } from '../auth/authorize.decorator';
+import { ApiErrors } from '../docs/api-errors.decorator';
+import { WorkflowsApiController } from '../workflows-api-controller.decorator';
+import { WorkflowListDto } from './dto/workflow-list.dto';
+
+@WorkflowsApiController('workflows', 'workflows')
+export class WorkflowsController {
+  constructor(private readonly client: WorkflowsClient) {}
+
+  @Get()
+  @Authorize('read')
+  @ApiOperation({ summary: 'List workflows', description: 'The registered workflow names, with their descriptions.' })
+  @ApiOkResponse({ type: WorkflowListDto })
+  @ApiErrors()
+  list(): WorkflowListDto {
+    return { workflows: this.client.listWorkflows() };
+  }
+}
