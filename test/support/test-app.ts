@@ -16,7 +16,7 @@ export async function createTestApp(kind: DatabaseKind, options: WorkflowsModule
   const moduleRef = await Test.createTestingModule({
     imports: [WorkflowsModule.forRoot({ ...options, database: { url: database.url, ...options.database } })],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false, bodyParser: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'], bodyParser: false });
   configureHttpApp(app);
   await app.init();
   return {

@@ -45,9 +45,8 @@ export class WorkflowsExceptionFilter implements ExceptionFilter {
     if (exception.getStatus() === HttpStatus.NOT_FOUND && /^Cannot /.test(exception.message)) {
       return `No route ${request.method} ${request.path}`;
     }
-    if (exception.getStatus() === HttpStatus.BAD_REQUEST && exception.cause instanceof Error) {
-      return 'Malformed JSON in the request body';
-    }
+    if (exception.cause instanceof SyntaxError) return 'Malformed JSON in the request body';
+    if (exception.cause instanceof URIError) return 'Malformed percent-encoding in the URL';
     const response = exception.getResponse();
     const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
     return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
