@@ -23,7 +23,8 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   configureHttpApp(app);
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: drain the runner and close the database, then exit 0.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port);
   const logger = new Logger('Server');
   logger.log(`API on http://localhost:${config.port}${config.basePath}, Swagger UI on http://localhost:${config.port}/docs`);

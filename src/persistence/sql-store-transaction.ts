@@ -15,6 +15,9 @@ import { eventFromRow, instanceFromRow, taskFromRow } from './row-mappers';
 import { KEY, RUN_KEY, valuesList } from './sql-fragments';
 import type { SqlExecutor } from './sql-executor';
 
+/** The PostgreSQL NOTIFY channel on which runners learn that a run became runnable. */
+export const RUNNABLE_CHANNEL = 'workflows_runnable';
+
 const INSTANCE_COLUMNS =
   'workflow_name, instance_id, run_number, status, params, output, error_name, error_message, created_at, updated_at, started_at, completed_at';
 const TASK_COLUMNS = 'workflow_name, instance_id, run_number, kind, due_at, lease_owner, lease_token, lease_expires_at';
@@ -231,6 +234,10 @@ export class SqlStoreTransaction implements StoreTransaction {
       [key.workflowName, key.instanceId, runNumber, ...waits.flatMap((w) => [w.type, this.time(w.deadline)])],
     );
     return rows.length > 0;
+  }
+
+  async signalRunnable(): Promise<void> {
+    if (this.sql.dialect.name === 'postgres') await this.sql.rows(`SELECT pg_notify($1, '')`, [RUNNABLE_CHANNEL]);
   }
 
   async isWaitingFor(key: InstanceKey, runNumber: number, type: string): Promise<boolean> {

@@ -36,8 +36,9 @@ export class TypeormWorkflowStore implements WorkflowStore {
 
   /** Connects to the database `options` name and applies pending migrations. */
   static async connect(options: DatabaseOptions): Promise<TypeormWorkflowStore> {
-    const dataSource = new DataSource(dataSourceOptions({ migrationsRun: true, ...options }));
+    const dataSource = new DataSource(dataSourceOptions({ ...options, migrationsRun: false }));
     await dataSource.initialize();
+    if (options.migrationsRun ?? true) await migrate(dataSource);
     return new TypeormWorkflowStore(dataSource);
   }
 
@@ -203,5 +204,27 @@ export class TypeormWorkflowStore implements WorkflowStore {
       }
     };
     return this.sqliteTurns ? this.sqliteTurns.run(useConnection) : useConnection();
+  }
+}
+
+/** Any fixed number: the advisory lock that lets one process at a time run the migrations. */
+const MIGRATION_LOCK = 7_201_522_931;
+
+/**
+ * Applies pending migrations. Replicas often start together against one PostgreSQL: an advisory
+ * lock makes the others wait, then find nothing left to do.
+ */
+async function migrate(dataSource: DataSource): Promise<void> {
+  if (dataSource.options.type !== 'postgres') {
+    await dataSource.runMigrations({ transaction: 'all' });
+    return;
+  }
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'all' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
   }
 }

@@ -3,6 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Engine } from '../engine/create-engine';
 import { ENGINE } from '../core/tokens';
 import { WakeSignal } from '../core/wake-signal';
+import { dialectOf } from '../persistence/data-source-options';
+import { PostgresWakeListener } from './postgres-wake-listener';
 import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../workflows-module-options';
 
 const POLL_TIMEOUT = 'workflows-runner-poll';
@@ -24,35 +26,52 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
   private pumping = false;
   private pumpAgain = false;
   private unlisten?: () => void;
+  /** Other processes' wake-ups, on PostgreSQL. */
+  private listener?: PostgresWakeListener;
 
   constructor(
     @Inject(ENGINE) private readonly engine: Engine,
-    @Inject(WORKFLOWS_OPTIONS) moduleOptions: WorkflowsModuleOptions,
+    @Inject(WORKFLOWS_OPTIONS) private readonly moduleOptions: WorkflowsModuleOptions,
     private readonly wakeSignal: WakeSignal,
     private readonly scheduler: SchedulerRegistry,
   ) {
     this.options = { ...DEFAULT_RUNNER_OPTIONS, ...moduleOptions.runner };
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     if (!this.options.enabled) return;
     this.unlisten = this.wakeSignal.listen(() => this.wake());
+    const url = this.moduleOptions.database?.url;
+    if (url && dialectOf(url) === 'postgres') {
+      this.listener = new PostgresWakeListener(url, () => this.wake(), (message) => this.logger.warn(message));
+      await this.listener.start();
+    }
     this.schedulePoll();
     this.wake();
   }
 
-  /** Stops claiming, gives in-flight runs the grace period to finish, then lets go. */
+  /**
+   * Stops claiming; runs in progress finish the step they are in and suspend at its boundary.
+   * Whatever has not finished after the grace period is released for another process to take.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.unlisten?.();
+    await this.listener?.stop();
     this.clearTimeout(POLL_TIMEOUT);
     this.clearTimeout(DUE_TIMEOUT);
+    const runner = this.engine.client.runner;
+    runner.drain();
     if (!this.inFlight.size) return;
     this.logger.log(`Waiting up to ${this.options.shutdownGraceMs} ms for ${this.inFlight.size} run(s) to reach a step boundary`);
     let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise((resolve) => (timer = setTimeout(resolve, this.options.shutdownGraceMs)));
-    await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
+    const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.options.shutdownGraceMs)));
+    const finished = await Promise.race([Promise.allSettled([...this.inFlight]), grace]);
     clearTimeout(timer);
+    if (finished === 'timeout') {
+      this.logger.warn(`Releasing ${this.inFlight.size} run(s) whose step did not finish in time`);
+      await runner.releaseAll();
+    }
   }
 
   wake(): void {

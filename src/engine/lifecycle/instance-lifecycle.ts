@@ -108,6 +108,7 @@ export class InstanceLifecycle {
           const { output, error, startedAt, completedAt, updatedAt, status } = restarted;
           await tx.updateInstance(key, { runNumber, status, output, error, startedAt, completedAt, updatedAt });
           await tx.putTasks([this.newTask(key, runNumber, 'new', now)]);
+          await tx.signalRunnable();
           await this.systemLog(tx, key, runNumber, `Restarted (run ${instance.runNumber} was ${instance.status})`);
           runnable = true;
           return restarted;
@@ -124,6 +125,7 @@ export class InstanceLifecycle {
           if (task && (transition.queue === 'hold' || transition.queue === 'dueNow')) {
             runnable = transition.queue === 'dueNow';
             await tx.putTasks([{ ...task, dueAt: runnable ? now : null }]);
+            if (runnable) await tx.signalRunnable();
           }
           await this.systemLog(tx, key, instance.runNumber, ACTION_LOG[transition.status] ?? action);
           return changed;
@@ -163,6 +165,7 @@ export class InstanceLifecycle {
       if (wakes && task && (await tx.isWaitingFor(key, instance.runNumber, input.type))) {
         await tx.updateInstance(key, { status: 'queued', updatedAt: now });
         await tx.putTasks([{ ...task, dueAt: now }]);
+        await tx.signalRunnable();
         runnable = true;
         return { instance: { ...instance, status: 'queued' as const, updatedAt: now }, event };
       }
@@ -189,6 +192,7 @@ export class InstanceLifecycle {
     const created = new Set(inserted);
     const now = this.deps.clock.now();
     await tx.putTasks(instances.filter((i) => created.has(i.instanceId)).map((i) => this.newTask(i, 1, 'new', now)));
+    if (inserted.length) await tx.signalRunnable();
     return inserted;
   }
 

@@ -109,6 +109,11 @@ export interface StoreTransaction {
   markEventDelivered(event: EventRecord, stepName: string, at: number): Promise<boolean>;
   /** True when the run has an undelivered event of one of `types` created no later than its deadline. */
   hasDeliverableEvent(key: InstanceKey, runNumber: number, waits: { type: string; deadline: number }[]): Promise<boolean>;
+  /**
+   * Tells other processes, once this transaction commits, that a run became runnable now
+   * (PostgreSQL NOTIFY; nothing on a single-process database).
+   */
+  signalRunnable(): Promise<void>;
   /** True when the run is suspended on a `waitForEvent` of this type. */
   isWaitingFor(key: InstanceKey, runNumber: number, type: string): Promise<boolean>;
 }

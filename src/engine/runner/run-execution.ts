@@ -1,7 +1,7 @@
 import type { LogLevel, WorkflowDefinition, WorkflowEvent } from '../definition/types';
 import { type ErrorInfo, toErrorInfo } from '../errors';
 import { parseJson, serializeJson } from '../json';
-import type { EventRecord, InstanceStatus, NewLogRecord, StepRecord, StepType } from '../model';
+import type { EventRecord, InstanceStatus, NewLogRecord, StepRecord, StepType, TaskRecord } from '../model';
 import type { ClaimedRun, StoreTransaction } from '../ports/store';
 import { StepApi } from '../step/step-api';
 import { buildLogRecord } from '../step/step-log';
@@ -43,6 +43,8 @@ export class RunExecution {
   private fatal?: ErrorInfo;
   private settled = false;
   private lost = false;
+  /** Set on shutdown: no new step starts; the run suspends at its next step boundary. */
+  private stopping = false;
   private resolveOutcome!: (outcome: Promise<ExecutionOutcome>) => void;
   private stopRenewing?: () => void;
 
@@ -143,7 +145,7 @@ export class RunExecution {
    * boundary, nor when the step budget is spent. Counts the step when it may.
    */
   mayExecute(): boolean {
-    if (this.pauseRequested || this.executedSteps >= this.stepBudget) return false;
+    if (this.stopping || this.pauseRequested || this.executedSteps >= this.stepBudget) return false;
     this.executedSteps++;
     return true;
   }
@@ -266,6 +268,34 @@ export class RunExecution {
 
   // ---- how a claim ends --------------------------------------------------------------------
 
+  /** Shutdown, first stage: let the step in progress finish, start no other, then suspend. */
+  stopAtNextStepBoundary(): void {
+    this.stopping = true;
+  }
+
+  /**
+   * Shutdown, last stage, for a step that did not finish in time: gives the run back to the queue,
+   * due now, so another process takes it over at once instead of after the lease expires. The
+   * step's eventual result is discarded (it will run again: at-least-once).
+   */
+  async release(): Promise<void> {
+    if (this.settled) return;
+    this.settled = true;
+    const outcome = this.commit(undefined, async (tx, status) => {
+      const now = this.now();
+      // A pause asked for meanwhile stays asked for; the next runner honours it.
+      if (status !== 'waitingForPause') await tx.updateInstance(this.key, { status: 'queued', updatedAt: now });
+      await tx.putTasks([this.releasedTask(now)]);
+      await tx.signalRunnable();
+    }).then(
+      () => 'lost' as const,
+      (error: unknown) => this.lostOutcome(error),
+    );
+    this.lost = true;
+    this.resolveOutcome(outcome);
+    await outcome;
+  }
+
   private settle(end: () => Promise<ExecutionOutcome>): void {
     if (this.settled) return;
     this.settled = true;
@@ -323,20 +353,26 @@ export class RunExecution {
     const earliest = Math.min(...blocked.map((b) => b.dueAt));
     await this.commit(undefined, async (tx, status) => {
       const now = this.now();
-      const task = { ...this.key, runNumber: this.runNumber, kind: 'resume' as const, leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
       if (status === 'waitingForPause') {
         this.systemLog('info', 'Paused');
         await tx.updateInstance(this.key, { status: 'paused', updatedAt: now });
-        await tx.putTasks([{ ...task, dueAt: null }]);
+        await tx.putTasks([this.releasedTask(null)]);
         return;
       }
       // An event may have been stored after this run looked for it and before this commit.
       const eventArrived = waits.length > 0 && (await tx.hasDeliverableEvent(this.key, this.runNumber, waits));
       const dueAt = eventArrived ? now : earliest;
       await tx.updateInstance(this.key, { status: dueAt <= now ? 'queued' : 'waiting', updatedAt: now });
-      await tx.putTasks([{ ...task, dueAt }]);
+      await tx.putTasks([this.releasedTask(dueAt)]);
+      // Runnable now but not by this claim: any process may take it (this one may be stopping).
+      if (dueAt <= now) await tx.signalRunnable();
     });
     return 'suspended';
+  }
+
+  /** The queue row without a lease, due at `dueAt` (null: held, as when paused). */
+  private releasedTask(dueAt: number | null): TaskRecord {
+    return { ...this.key, runNumber: this.runNumber, kind: 'resume', dueAt, leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
   }
 
   /** Renews the lease while user code runs, well before it expires. */

@@ -20,6 +20,9 @@ export const DEFAULT_TICK = { maxInstances: 10, maxSteps: 100 } as const;
 
 /** Claims due runs and advances each until it waits, finishes or spends its step budget. */
 export class Runner {
+  private readonly active = new Set<RunExecution>();
+  private draining = false;
+
   constructor(private readonly deps: EngineDeps) {}
 
   async tick(options: TickOptions = {}): Promise<TickResult> {
@@ -34,6 +37,7 @@ export class Runner {
 
   /** Claims up to `limit` due runs of workflows this process knows. */
   claim(limit: number): Promise<ClaimedRun[]> {
+    if (this.draining) return Promise.resolve([]);
     return this.deps.store.claimDue({
       now: this.deps.clock.now(),
       limit,
@@ -60,10 +64,28 @@ export class Runner {
       const definition = this.deps.registry.get(instance.workflowName)!;
       // A run that was never picked up before has no steps to replay.
       const steps = claim.firstClaim ? [] : await this.deps.store.loadSteps(instance, lease.runNumber);
-      return await new RunExecution(this.deps, definition, claim, steps, maxSteps).execute();
+      const execution = new RunExecution(this.deps, definition, claim, steps, maxSteps);
+      if (this.draining) execution.stopAtNextStepBoundary();
+      this.active.add(execution);
+      try {
+        return await execution.execute();
+      } finally {
+        this.active.delete(execution);
+      }
     } catch (error) {
       this.deps.logger.error('Advancing a run failed', { ...lease, token: undefined, error: toErrorInfo(error) });
       return 'lost';
     }
+  }
+
+  /** Shutdown, first stage: claim nothing more; runs in progress stop at their next step boundary. */
+  drain(): void {
+    this.draining = true;
+    for (const execution of this.active) execution.stopAtNextStepBoundary();
+  }
+
+  /** Shutdown, last stage: gives back, due now, the runs whose step did not finish in time. */
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.active].map((execution) => execution.release()));
   }
 }
