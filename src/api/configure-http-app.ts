@@ -12,7 +12,7 @@ export const DEFAULT_BODY_LIMIT = '1mb';
  */
 export function configureHttpApp(app: NestExpressApplication, options: { bodyLimit?: string; swagger?: boolean } = {}): void {
   app.use(requireJsonBody);
-  app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   app.useGlobalFilters(new WorkflowsExceptionFilter());
   if (options.swagger ?? true) setupSwaggerUi(app);
 }

@@ -3,9 +3,9 @@
  * SQLite file and a real PostgreSQL database. Nothing runs in the background: every test drives
  * execution itself with `POST /_runner/tick`.
  */
-import { HttpException, UnauthorizedException } from '@nestjs/common';
+import { HttpException, Logger, UnauthorizedException } from '@nestjs/common';
 import request from 'supertest';
-import { defineWorkflow } from '../../src/engine';
+import { defineWorkflow, NonRetryableError } from '../../src/engine';
 import type { AuthorizationHooks } from '../../src/api/auth/authorization-hooks';
 import { TEST_DATABASES } from '../support/databases';
 import { createTestApp } from '../support/test-app';
@@ -53,10 +53,37 @@ const three = defineWorkflow({ name: 'three' }, async (_event, step) => {
   return 'done';
 });
 
+/** Fails with a non-retryable error inside its only step. */
+const failing = defineWorkflow({ name: 'failing' }, async (_event, step) => {
+  await step.do('explode', () => {
+    throw new NonRetryableError('bad input');
+  });
+  return 'unreachable';
+});
+
+/** Its first step blocks until the test opens the gate, so the instance is `running` meanwhile. */
+let gate = newGate();
+function newGate() {
+  let started!: () => void;
+  let open!: () => void;
+  const startedP = new Promise<void>((resolve) => (started = resolve));
+  const openP = new Promise<void>((resolve) => (open = resolve));
+  return { started, startedP, open, openP };
+}
+const gated = defineWorkflow({ name: 'gated' }, async (_event, step) => {
+  await step.do('hold', async () => {
+    gate.started();
+    await gate.openP;
+    return 'held';
+  });
+  await step.do('after', () => 'after');
+  return 'finished';
+});
+
 /** Instances of this one are only listed, never run. */
 const pager = defineWorkflow({ name: 'pager' }, async () => 'ok');
 
-const WORKFLOWS = [quick, typed, approval, chronicle, three, pager];
+const WORKFLOWS = [quick, typed, approval, chronicle, three, pager, failing, gated];
 
 // ---- helpers -----------------------------------------------------------------------------------
 
@@ -248,8 +275,8 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
               type: 'do',
               status: 'completed',
               attempts: 1,
-              maxAttempts: expect.anything(),
-              timeoutMs: expect.any(Number),
+              maxAttempts: 6,
+              timeoutMs: 600_000,
               nextRetryAt: null,
               wakeAt: null,
               waitEventType: null,
@@ -290,6 +317,10 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
         });
         expect(res.body.meta.startedAt).toMatch(ISO);
         expect(res.body.meta.completedAt).toBeNull();
+        // The default wait timeout is 24 hours.
+        const timeoutIn = Date.parse(res.body.meta.currentStep.wakeAt) - Date.now();
+        expect(timeoutIn).toBeGreaterThan(24 * 3600_000 - 60_000);
+        expect(timeoutIn).toBeLessThanOrEqual(24 * 3600_000 + 5_000);
       });
 
       it('POST batch answers 201 with the created instances, skipping existing and repeated ids', async () => {
@@ -387,6 +418,137 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
         await act('mgmt', 'terminate').expect(200);
       });
 
+      it('pause on a running instance answers waitingForPause (meta.pauseRequested) and pauses at the step boundary; resume withdraws', async () => {
+        await drain();
+        const act = (id: string, action: string) => http.post(`${BASE}/workflows/gated/instances/${id}/${action}`);
+
+        gate = newGate();
+        await create('gated', { id: 'gated-pause' });
+        let ticking = tick();
+        await gate.startedP;
+        expect((await get('gated', 'gated-pause')).body.details).toEqual({ status: 'running' });
+        expect((await act('gated-pause', 'pause')).body).toEqual({ ok: true, id: 'gated-pause', details: { status: 'waitingForPause' } });
+        const asked = await get('gated', 'gated-pause');
+        expect(asked.body.details).toEqual({ status: 'waitingForPause' });
+        expect(asked.body.meta.pauseRequested).toBe(true);
+        // Pause again is a no-op.
+        expect((await act('gated-pause', 'pause')).body.details).toEqual({ status: 'waitingForPause' });
+        gate.open();
+        expect((await ticking).processed).toBe(1);
+        const paused = await get('gated', 'gated-pause');
+        expect(paused.body.details).toEqual({ status: 'paused' });
+        expect(paused.body.meta.pauseRequested).toBe(false);
+        expect(paused.body.meta.currentStep).toMatchObject({ name: 'hold', status: 'completed' });
+        expect((await act('gated-pause', 'resume')).body.details).toEqual({ status: 'queued' });
+        await tick();
+        expect((await get('gated', 'gated-pause')).body.details).toEqual({ status: 'complete', output: 'finished' });
+
+        // Resume while waitingForPause withdraws the request: the run goes on to complete.
+        gate = newGate();
+        await create('gated', { id: 'gated-withdraw' });
+        ticking = tick();
+        await gate.startedP;
+        await act('gated-withdraw', 'pause').expect(200);
+        expect((await act('gated-withdraw', 'resume')).body).toEqual({ ok: true, id: 'gated-withdraw', details: { status: 'running' } });
+        expect((await get('gated', 'gated-withdraw')).body.meta.pauseRequested).toBe(false);
+        gate.open();
+        await ticking;
+        expect((await get('gated', 'gated-withdraw')).body.details).toEqual({ status: 'complete', output: 'finished' });
+
+        // Terminate while running: the in-flight result is discarded.
+        gate = newGate();
+        await create('gated', { id: 'gated-term' });
+        ticking = tick();
+        await gate.startedP;
+        expect((await act('gated-term', 'terminate')).body).toEqual({ ok: true, id: 'gated-term', details: { status: 'terminated' } });
+        gate.open();
+        await ticking;
+        expect((await get('gated', 'gated-term')).body.details).toEqual({ status: 'terminated' });
+        expectError(await act('gated-term', 'resume'), 409, 'INSTANCE_TERMINAL');
+        expect((await history('gated', 'gated-term')).body.steps.filter((s: { status: string }) => s.status === 'completed')).toEqual([]);
+      });
+
+      it('an errored instance shows details.error {name, message} and no output', async () => {
+        await create('failing', { id: 'fail-1' });
+        await tick();
+        const res = await get('failing', 'fail-1');
+        expect(res.body.details).toEqual({ status: 'errored', error: { name: 'NonRetryableError', message: 'bad input' } });
+        expect(res.body.meta.currentStep).toMatchObject({ name: 'explode', status: 'errored', error: { name: 'NonRetryableError', message: 'bad input' } });
+        expect(res.body.meta.completedAt).toMatch(ISO);
+        const listed = await http.get(`${BASE}/workflows/failing/instances`).query({ status: 'errored' });
+        expect(listed.body.instances).toEqual([
+          { id: 'fail-1', details: { status: 'errored', error: { name: 'NonRetryableError', message: 'bad input' } }, createdAt: isoString, updatedAt: isoString },
+        ]);
+        const steps = (await history('failing', 'fail-1')).body.steps;
+        expect(steps[0]).toMatchObject({ name: 'explode', status: 'errored', error: { name: 'NonRetryableError', message: 'bad input' } });
+        expectError(await http.post(`${BASE}/workflows/failing/instances/fail-1/pause`), 409, 'INSTANCE_TERMINAL');
+        expect((await http.post(`${BASE}/workflows/failing/instances/fail-1/restart`)).body).toEqual({ ok: true, id: 'fail-1', details: { status: 'queued' } });
+      });
+
+      it('racing creates with one id: exactly one 201, the others 409 INSTANCE_ID_ALREADY_EXISTS', async () => {
+        const results = await Promise.all(Array.from({ length: 6 }, (_, i) => create('quick', { id: 'race-id', params: { i } })));
+        const statuses = results.map((r) => r.status).sort();
+        expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
+        for (const r of results.filter((r) => r.status === 409)) expectError(r, 409, 'INSTANCE_ID_ALREADY_EXISTS');
+        const winner = results.find((r) => r.status === 201)!;
+        const i = results.indexOf(winner);
+        expect((await get('quick', 'race-id')).body.meta.params).toEqual({ i });
+      });
+
+      it('racing sends of one event id store it once and answer every sender with it', async () => {
+        await create('approval', { id: 'evt-race' });
+        await tick();
+        const results = await Promise.all(
+          Array.from({ length: 5 }, (_, i) => http.post(`${BASE}/workflows/approval/instances/evt-race/events`).send({ type: 'note', id: 'same', payload: { i } })),
+        );
+        for (const r of results) expect(r.status).toBe(200);
+        const receipts = new Set(results.map((r) => JSON.stringify(r.body.event)));
+        expect(receipts.size).toBe(1);
+        expect((await history('approval', 'evt-race')).body.events).toHaveLength(1);
+      });
+
+      it('the same event id sent to two instances is stored for each', async () => {
+        await create('approval', { id: 'evt-a' });
+        await create('approval', { id: 'evt-b' });
+        for (const id of ['evt-a', 'evt-b']) {
+          const res = await http.post(`${BASE}/workflows/approval/instances/${id}/events`).send({ type: 'note', id: 'shared-id', payload: id });
+          expect(res.status).toBe(200);
+          expect(res.body.event.id).toBe('shared-id');
+        }
+        for (const id of ['evt-a', 'evt-b']) {
+          expect((await history('approval', id)).body.events).toEqual([expect.objectContaining({ id: 'shared-id', payload: id })]);
+        }
+      });
+
+      it('an event sent to a paused instance is stored and delivered after resume; earlier runs\' events never reach a later run', async () => {
+        const act = (id: string, action: string) => http.post(`${BASE}/workflows/approval/instances/${id}/${action}`);
+        const send = (id: string, body: object) => http.post(`${BASE}/workflows/approval/instances/${id}/events`).send(body);
+        await create('approval', { id: 'evt-paused' });
+        await tick();
+        await act('evt-paused', 'pause').expect(200);
+        const sent = await send('evt-paused', { type: 'decision', payload: { approved: true } });
+        expect(sent.body.status).toEqual({ status: 'paused' });
+        await tick();
+        expect((await get('approval', 'evt-paused')).body.details).toEqual({ status: 'paused' });
+        await act('evt-paused', 'resume').expect(200);
+        await tick();
+        expect((await get('approval', 'evt-paused')).body.details).toEqual({ status: 'complete', output: { submitted: true, approved: true } });
+
+        await create('approval', { id: 'evt-restart' });
+        await tick();
+        await act('evt-restart', 'pause').expect(200);
+        await send('evt-restart', { type: 'decision', payload: { approved: true } }).expect(200);
+        await act('evt-restart', 'restart').expect(200);
+        await tick();
+        const run2 = await get('approval', 'evt-restart');
+        expect(run2.body.meta.runNumber).toBe(2);
+        expect(run2.body.details).toEqual({ status: 'waiting' });
+        expect((await history('approval', 'evt-restart', { runNumber: 1 })).body.events).toEqual([
+          expect.objectContaining({ type: 'decision', deliveredAt: null, consumedByStep: null }),
+        ]);
+        await act('evt-restart', 'terminate').expect(200);
+      });
+
       it('events answer 200 {status, event}; a repeated event id is answered again without a second copy', async () => {
         await create('approval', { id: 'evt' });
         await tick();
@@ -481,12 +643,57 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
         expect((await get('quick', 'too-many-0')).status).toBe(404);
       });
 
+      it('a JSON body sent as application/<x>+json is either read or refused, never silently dropped', async () => {
+        // require-json-body lets `+json` media types through as JSON; the body must then be used.
+        const before = (await http.get(`${BASE}/workflows/quick/instances`).query({ pageSize: 100 })).body.instances.length;
+        const res = await http
+          .post(`${BASE}/workflows/quick/instances`)
+          .set('Content-Type', 'application/vnd.api+json')
+          .send(JSON.stringify({ id: 'plus-json', params: { via: 'vnd' } }));
+        const after = (await http.get(`${BASE}/workflows/quick/instances`).query({ pageSize: 100 })).body.instances;
+        if (res.status === 201) {
+          expect(res.body).toEqual({ id: 'plus-json', details: { status: 'queued' } });
+          expect((await get('quick', 'plus-json')).body.meta.params).toEqual({ via: 'vnd' });
+        } else {
+          expectError(res, 400, 'VALIDATION_ERROR');
+          expect(after).toHaveLength(before);
+        }
+      });
+
+      it('VALIDATION_ERROR: non-object bodies, over-deep JSON, unknown batch item fields, malformed URLs', async () => {
+        const arrayBody = await http.post(`${BASE}/workflows/quick/instances`).set('Content-Type', 'application/json').send('[1, 2]');
+        expectError(arrayBody, 400, 'VALIDATION_ERROR');
+        const nullBody = await http.post(`${BASE}/workflows/quick/instances`).set('Content-Type', 'application/json').send('null');
+        expectError(nullBody, 400, 'VALIDATION_ERROR');
+        let deep: unknown = 1;
+        for (let i = 0; i < 150; i++) deep = { d: deep };
+        const tooDeep = await create('quick', { id: 'too-deep', params: deep as object });
+        expectIssues(expectError(tooDeep, 400, 'VALIDATION_ERROR'));
+        expect((await get('quick', 'too-deep')).status).toBe(404);
+        const item = await http.post(`${BASE}/workflows/quick/instances/batch`).send({ instances: [{ id: 'item-extra', extra: 1 }] });
+        expectIssues(expectError(item, 400, 'VALIDATION_ERROR'));
+        expect((await get('quick', 'item-extra')).status).toBe(404);
+        expectError(await http.get(`${BASE}/workflows/quick/instances/%E0%A4%A`), 400, 'VALIDATION_ERROR');
+        const repeated = await http.get(`${BASE}/workflows/quick/instances?pageSize=1&pageSize=2`);
+        expectIssues(expectError(repeated, 400, 'VALIDATION_ERROR'));
+        const historyUnknown = await history('quick', 'err-done', { bogus: 'x' });
+        expectIssues(expectError(historyUnknown, 400, 'VALIDATION_ERROR'));
+      });
+
+      it('accepts each of the nine statuses as a list filter', async () => {
+        for (const status of ['queued', 'running', 'paused', 'errored', 'terminated', 'complete', 'waiting', 'waitingForPause', 'unknown']) {
+          const res = await http.get(`${BASE}/workflows/quick/instances`).query({ status, pageSize: 100 });
+          expect({ status, code: res.status }).toEqual({ status, code: 200 });
+          for (const i of res.body.instances) expect(i.details.status).toBe(status);
+        }
+      });
+
       it('VALIDATION_ERROR: out-of-range query values on list and history', async () => {
         for (const query of [{ pageSize: 0 }, { pageSize: 101 }, { pageSize: 'abc' }, { pageSize: '2.5' }, { status: 'bogus' }, { unknown: 1 }]) {
           const res = await http.get(`${BASE}/workflows/quick/instances`).query(query);
           expectIssues(expectError(res, 400, 'VALIDATION_ERROR'));
         }
-        for (const query of [
+        const historyQueries: Record<string, string | number>[] = [
           { order: 'sideways' },
           { includeLogs: 'yes' },
           { logLevel: 'trace' },
@@ -494,7 +701,8 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
           { runNumber: 'one' },
           { runNumber: 2 },
           { pageSize: 1000 },
-        ]) {
+        ];
+        for (const query of historyQueries) {
           const res = await history('quick', 'err-done', query);
           expectIssues(expectError(res, 400, 'VALIDATION_ERROR'));
         }
@@ -663,6 +871,41 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
         expect(all.body.hasNextPage).toBe(false);
       });
 
+      it('pages through instances created in one batch (equal timestamps) without duplicates or gaps', async () => {
+        const ids = Array.from({ length: 9 }, (_, i) => `tie-${i}`);
+        const res = await http.post(`${BASE}/workflows/pager/instances/batch`).send({ instances: ids.map((id) => ({ id })) });
+        expect(res.status).toBe(201);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        for (let n = 0; n < 20; n++) {
+          const page = await http.get(`${BASE}/workflows/pager/instances`).query({ pageSize: 2, ...(cursor ? { cursor } : {}) });
+          expect(page.status).toBe(200);
+          seen.push(...page.body.instances.map((i: { id: string }) => i.id));
+          cursor = page.body.cursor;
+          expect(Boolean(cursor)).toBe(page.body.hasNextPage);
+          if (!page.body.hasNextPage) break;
+        }
+        expect(new Set(seen).size).toBe(seen.length);
+        const all = (await http.get(`${BASE}/workflows/pager/instances`).query({ pageSize: 100 })).body.instances.map((i: { id: string }) => i.id);
+        expect(seen).toEqual(all);
+        for (const id of ids) expect(seen).toContain(id);
+      });
+
+      it('accepts a batch of exactly 100 and pages 25 by default', async () => {
+        const instances = Array.from({ length: 100 }, (_, i) => ({ id: `hundred-${i}` }));
+        const res = await http.post(`${BASE}/workflows/three/instances/batch`).send({ instances });
+        expect(res.status).toBe(201);
+        expect(res.body.instances).toHaveLength(100);
+        const page = await http.get(`${BASE}/workflows/three/instances`);
+        expect(page.body.instances).toHaveLength(25);
+        expect(page.body.hasNextPage).toBe(true);
+        expect(typeof page.body.cursor).toBe('string');
+        const max = await http.get(`${BASE}/workflows/three/instances`).query({ pageSize: 100 });
+        expect(max.body.instances).toHaveLength(100);
+        // Leave nothing due for the other tests' ticks.
+        for (const { id } of instances) await client.terminate('three', id);
+      });
+
       it('pages a status-filtered listing with its own cursor', async () => {
         for (const id of ['sf-0', 'sf-1', 'sf-2']) {
           await create('pager', { id });
@@ -730,8 +973,8 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
           type: 'do',
           status: 'completed',
           attempts: 1,
-          maxAttempts: expect.anything(),
-          timeoutMs: expect.any(Number),
+          maxAttempts: 6,
+          timeoutMs: 600_000,
           nextRetryAt: null,
           wakeAt: null,
           waitEventType: null,
@@ -1172,6 +1415,22 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
       expect((await request(server).get(`${BASE}/workflows`).set(headers)).status).toBe(200);
       expect(hooks.authorizeRead).toHaveBeenLastCalledWith(expect.objectContaining({ method: 'GET', route: expect.stringMatching(/\/workflows$/) }));
       expect(hooks.authorizeRequest).toHaveBeenCalledTimes(4 + 2 + 1 + 1 + 4);
+    });
+
+    it('a hook failing with a plain Error answers 500 INTERNAL_ERROR naming only the request id, and logs it', async () => {
+      const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      try {
+        hooks.authorizeRead.mockImplementation(() => {
+          throw new Error('secret database password in here');
+        });
+        const res = await request(server).get(`${BASE}/workflows`).set('x-request-id', 'req-123');
+        const body = expectError(res, 500, 'INTERNAL_ERROR');
+        expect(body.details).toEqual({ errorId: 'req-123' });
+        expect(res.text).not.toContain('secret');
+        expect(logged.mock.calls.some((call) => call.join(' ').includes('req-123'))).toBe(true);
+      } finally {
+        logged.mockRestore();
+      }
     });
 
     it('hooks do not run for unknown routes, which answer 404 ROUTE_NOT_FOUND', async () => {

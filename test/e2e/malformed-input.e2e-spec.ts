@@ -62,6 +62,8 @@ interface Case {
   /** Below `base` (default BASE), sent exactly as written (percent-encoding included). */
   path: string;
   base?: string;
+  /** An instance this case targets, created with the others before the table runs. */
+  target?: string;
   /** Raw query string without `?`. */
   query?: string | ((ctx: Ctx) => string);
   /** Body sent byte for byte (malformed JSON, other content types). */
@@ -132,6 +134,12 @@ interface Route {
   deepBody?: (deep: string) => string;
   /** This route's body over 1 MiB. */
   huge: () => unknown;
+  /**
+   * The route changes the instance in its path (events, pause, …): the same path for another
+   * instance, so that each well-formed case has an instance of its own and a bug that lets one
+   * through cannot change what the other cases meet.
+   */
+  at?: (instanceId: string) => string;
 }
 
 const instancePath = (action: string) => (workflow: string) => `/workflows/${workflow}/instances/${PRE}${action}`;
@@ -171,23 +179,13 @@ const ROUTES: Route[] = [
     pathFor: instancePath('/history'),
     huge: () => ({ padding: HUGE_TEXT }),
   },
-  ...(['pause', 'resume', 'restart', 'terminate'] as const).map(
-    (action): Route => ({
-      key: `POST ${action}`,
-      method: 'post',
-      path: `${I}/${PRE}/${action}`,
-      body: {},
-      pathFor: instancePath(`/${action}`),
-      deepBody: (deep) => `{"unexpected":${deep}}`,
-      huge: () => ({ padding: HUGE_TEXT }),
-    }),
-  ),
   {
     key: 'POST events',
     method: 'post',
     path: `${I}/${PRE}/events`,
     body: { type: 'go', payload: { by: 'mistake' } },
     pathFor: instancePath('/events'),
+    at: (id) => `${I}/${id}/events`,
     deepBody: (deep) => `{"type":"go","payload":{"nested":${deep}}}`,
     huge: () => ({ type: 'go', payload: HUGE_TEXT }),
   },
@@ -199,15 +197,35 @@ const ROUTES: Route[] = [
     deepBody: (deep) => `{"maxInstances":${deep}}`,
     huge: () => ({ maxInstances: 1, padding: HUGE_TEXT }),
   },
+  ...(['pause', 'resume', 'restart', 'terminate'] as const).map(
+    (action): Route => ({
+      key: `POST ${action}`,
+      method: 'post',
+      path: `${I}/${PRE}/${action}`,
+      body: {},
+      pathFor: instancePath(`/${action}`),
+      at: (id) => `${I}/${id}/${action}`,
+      deepBody: (deep) => `{"unexpected":${deep}}`,
+      huge: () => ({ padding: HUGE_TEXT }),
+    }),
+  ),
 ];
 
 // ---------------------------------------------------------------------------------------------
 // The table
 // ---------------------------------------------------------------------------------------------
 
+const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
 function genericCases(route: Route): Case[] {
   const { key, method, path } = route;
   const cases: Case[] = [];
+  /** Where a well-formed request goes: an instance of its own on routes that change one. */
+  const own = (label: string): Pick<Case, 'path' | 'target'> => {
+    if (!route.at) return { path };
+    const target = `t-${slug(key)}-${slug(label)}`;
+    return { path: route.at(target), target };
+  };
   for (const [label, raw] of MALFORMED) {
     cases.push({ name: `${key} · malformed JSON: ${label}`, method, path, raw, code: 'VALIDATION_ERROR' });
   }
@@ -218,7 +236,7 @@ function genericCases(route: Route): Case[] {
   cases.push({
     name: `${key} · unknown query field`,
     method,
-    path,
+    ...own('unknown query field'),
     query: 'unexpected=1',
     json: route.body,
     code: 'VALIDATION_ERROR',
@@ -229,7 +247,7 @@ function genericCases(route: Route): Case[] {
     cases.push({
       name: `${key} · unknown body field`,
       method,
-      path,
+      ...own('unknown body field'),
       json: { ...route.body, unexpected: true },
       code: 'VALIDATION_ERROR',
       issues: true,
@@ -238,7 +256,7 @@ function genericCases(route: Route): Case[] {
   }
   for (const [label, deep] of DEEP) {
     if (!route.deepBody) continue;
-    cases.push({ name: `${key} · ${label} in the body`, method, path, raw: route.deepBody(deep), code: 'VALIDATION_ERROR', issues: true });
+    cases.push({ name: `${key} · ${label} in the body`, method, ...own(label), raw: route.deepBody(deep), code: 'VALIDATION_ERROR', issues: true });
   }
   if (route.pathFor) {
     for (const [label, workflow] of [
@@ -607,8 +625,14 @@ function transportCases(): Case[] {
   ];
 }
 
+const MANAGEMENT = /^POST (pause|resume|restart|terminate)$/;
+
+/**
+ * Cases that, were they wrongly accepted, would change the instance (pause, resume, restart,
+ * terminate) come last, so such a bug cannot disguise the outcome of the cases before them.
+ */
 const CASES: Case[] = [
-  ...ROUTES.flatMap(genericCases),
+  ...ROUTES.filter((route) => !MANAGEMENT.test(route.key)).flatMap(genericCases),
   ...createCases(),
   ...batchCases(),
   ...eventCases(),
@@ -618,6 +642,7 @@ const CASES: Case[] = [
   ...pathCases(),
   ...unknownRouteCases(),
   ...transportCases(),
+  ...ROUTES.filter((route) => MANAGEMENT.test(route.key)).flatMap(genericCases),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -648,19 +673,26 @@ function sendCase(http: Parameters<typeof request>[0], c: Case, ctx: Ctx): reque
   return req;
 }
 
+/** Every instance created on purpose: the two the table reads, and the targets of single cases. */
+const TARGETS = [...new Set(CASES.flatMap((c) => (c.target ? [c.target] : [])))];
+const EXPECTED_IDS = [PRE, OTHER, ...TARGETS].sort();
+
+/** Everything the API shows about the instances created on purpose: each one, its history, the list. */
 async function snapshot(http: Parameters<typeof request>[0]) {
   const read = async (path: string) => {
     const res = await request(http).get(`${BASE}${path}`);
-    expect(res.status).toBe(200);
+    expect({ path, status: res.status }).toEqual({ path, status: 200 });
     return res.body;
   };
-  return {
-    instances: (await read(`${I}?pageSize=100`)).instances,
-    [PRE]: await read(`${I}/${PRE}`),
-    [OTHER]: await read(`${I}/${OTHER}`),
-    [`${PRE} history`]: await read(`${I}/${PRE}/history?includeLogs=true&pageSize=100`),
-    [`${OTHER} history`]: await read(`${I}/${OTHER}/history?includeLogs=true&pageSize=100`),
-  };
+  const instances: Record<string, unknown> = {};
+  for (const id of EXPECTED_IDS) {
+    instances[id] = {
+      instance: await read(`${I}/${id}`),
+      history: await read(`${I}/${id}/history?includeLogs=true&pageSize=100`),
+    };
+  }
+  const list = (await read(`${I}?pageSize=100`)) as { instances: { id: string }[]; hasNextPage: boolean };
+  return { list, instances };
 }
 
 test('every case name is unique', () => {
@@ -678,6 +710,11 @@ describe.each(TEST_DATABASES)('malformed input on %s', (kind) => {
     const { http } = fixture;
     await request(http).post(`${BASE}${I}`).send({ id: PRE, params: { note: 'one' } }).expect(201);
     await request(http).post(`${BASE}${I}`).send({ id: OTHER }).expect(201);
+    const targets = await request(http)
+      .post(`${BASE}${I}/batch`)
+      .send({ instances: TARGETS.map((id) => ({ id })) })
+      .expect(201);
+    expect(targets.body.instances).toHaveLength(TARGETS.length);
     const page = await request(http).get(`${BASE}${I}?pageSize=1`).expect(200);
     expect(page.body.hasNextPage).toBe(true);
     ctx.cursor = page.body.cursor;
@@ -685,7 +722,8 @@ describe.each(TEST_DATABASES)('malformed input on %s', (kind) => {
     const next = await request(http).get(`${BASE}${I}?pageSize=1&cursor=${ctx.cursor}`).expect(200);
     expect(next.body.instances).toHaveLength(1);
     before = await snapshot(http);
-    expect(before[PRE].details).toEqual({ status: 'queued' });
+    expect(before.list.instances.map((i) => i.id).sort()).toEqual(EXPECTED_IDS);
+    for (const id of EXPECTED_IDS) expect((before.instances[id] as { instance: { details: unknown } }).instance.details).toEqual({ status: 'queued' });
   });
 
   afterAll(async () => {
@@ -736,7 +774,14 @@ describe.each(TEST_DATABASES)('malformed input on %s', (kind) => {
 
   test('after the whole table nothing was created or changed', async () => {
     const after = await snapshot(fixture.http);
-    expect(after.instances.map((i: { id: string }) => i.id).sort()).toEqual([OTHER, PRE].sort());
+    const ids = after.list.instances.map((i) => i.id);
+    const summary = {
+      createdByMistake: ids.filter((id) => !EXPECTED_IDS.includes(id)).sort(),
+      missing: EXPECTED_IDS.filter((id) => !ids.includes(id)),
+      changed: EXPECTED_IDS.filter((id) => JSON.stringify(after.instances[id]) !== JSON.stringify(before.instances[id])),
+    };
+    expect(summary).toEqual({ createdByMistake: [], missing: [], changed: [] });
+    expect(after.list.hasNextPage).toBe(false);
     expect(after).toEqual(before);
   });
 });

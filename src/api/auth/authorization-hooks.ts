@@ -3,7 +3,7 @@ import type { ManagementAction } from '../../engine/lifecycle/transitions';
 /** What every hook receives: the request as it arrived (before validation). */
 export interface RequestContext {
   method: string;
-  /** The route pattern, e.g. `/workflows/:workflowName/instances`. */
+  /** The route pattern including the base path, e.g. `/api/workflows/workflows/:workflowName/instances`. */
   route: string;
   params: Record<string, string>;
   query: Record<string, unknown>;

@@ -7,7 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
  */
 export function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
   const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !request.is('application/json') && !request.is('+json')) {
+  if (hasBody && !request.is(['application/json', 'application/*+json'])) {
     next(new BadRequestException('The request body must be JSON (Content-Type: application/json)'));
     return;
   }

@@ -140,7 +140,8 @@ export class InstanceLifecycle {
     this.definition(key.workflowName);
     assertInstanceId(key.instanceId);
     assertEventType(input?.type);
-    if (input.id !== undefined) assertInstanceId(input.id);
+    const eventId = input.id ?? undefined;
+    if (eventId !== undefined) assertInstanceId(eventId);
     const payload = serializeJson(input.payload, this.deps.limits.maxPayloadBytes);
     if (!payload.ok) throw new EngineError('PAYLOAD_TOO_LARGE', `Event payload is ${payload.reason}`);
     let runnable = false;
@@ -148,13 +149,13 @@ export class InstanceLifecycle {
       const { instance, task } = await this.lock(tx, key);
       const transition = transitionFor('event', instance.status);
       if (transition.kind === 'conflict') throw terminal(instance, 'event');
-      const existing = input.id === undefined ? null : await tx.findEvent(key, input.id);
+      const existing = eventId === undefined ? null : await tx.findEvent(key, eventId);
       if (existing) return { instance, event: existing };
       const now = this.deps.clock.now();
       const event = await tx.insertEvent({
         ...key,
         runNumber: instance.runNumber,
-        id: input.id ?? this.deps.ids.next(),
+        id: eventId ?? this.deps.ids.next(),
         type: input.type,
         payload: payload.text,
         createdAt: now,
