@@ -1,17 +1,25 @@
 /** How deep JSON input may nest: deeper documents are refused before anything recurses into them. */
 export const MAX_JSON_DEPTH = 100;
 
-/** The nesting depth of a parsed JSON value, measured without recursion (so it cannot overflow). */
-export function jsonDepth(value: unknown, stopAt = Infinity): number {
-  let deepest = 0;
+/** Keys that would reach an object's prototype when copied onto a class instance. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor']);
+
+export type JsonProblem = { kind: 'tooDeep' } | { kind: 'prototypeKey'; key: string };
+
+/**
+ * Finds what makes parsed JSON input unsafe to hand to class-transformer: nesting deeper than
+ * `maxDepth`, or a prototype key. Walks without recursion, so it cannot overflow the stack.
+ */
+export function findJsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonProblem | undefined {
   const pending: [unknown, number][] = [[value, 0]];
   while (pending.length) {
     const [current, depth] = pending.pop()!;
     if (typeof current !== 'object' || current === null) continue;
-    const level = depth + 1;
-    if (level > deepest) deepest = level;
-    if (deepest > stopAt) return deepest;
-    for (const child of Object.values(current)) pending.push([child, level]);
+    if (depth + 1 > maxDepth) return { kind: 'tooDeep' };
+    for (const key of Object.keys(current)) {
+      if (PROTOTYPE_KEYS.has(key)) return { kind: 'prototypeKey', key };
+      pending.push([(current as Record<string, unknown>)[key], depth + 1]);
+    }
   }
-  return deepest;
+  return undefined;
 }

@@ -10,6 +10,7 @@ import { WorkflowsApiController } from '../workflows-api-controller.decorator';
 import { BatchCreatedDto, CreateBatchDto, CreateInstanceDto } from './dto/create-instance.dto';
 import { InstanceDto, InstancePageDto } from './dto/instance-page.dto';
 import { ListInstancesQueryDto } from './dto/list-instances.query.dto';
+import { NoBodyDto, NoQueryDto } from '../validation/no-input.dto';
 
 const ACTIONS: Record<ManagementAction, string> = {
   pause: 'Queued or waiting instances pause at once; a running one becomes `waitingForPause` and pauses at its next step boundary. Its timers keep running.',
@@ -46,7 +47,7 @@ export class InstancesController {
     'INSTANCE_ID_ALREADY_EXISTS',
     'PAYLOAD_TOO_LARGE',
   )
-  create(@Param('workflowName') workflowName: string, @Body() body: CreateInstanceDto) {
+  create(@Param('workflowName') workflowName: string, @Body() body: CreateInstanceDto, @Query() _query: NoQueryDto) {
     return this.client.create(workflowName, body);
   }
 
@@ -60,7 +61,11 @@ export class InstancesController {
   @ApiBody({ type: CreateBatchDto })
   @ApiCreatedResponse({ type: BatchCreatedDto })
   @ApiErrors('VALIDATION_ERROR', 'INVALID_INSTANCE_ID', 'WORKFLOW_PARAMS_INVALID', 'WORKFLOW_NOT_FOUND', 'PAYLOAD_TOO_LARGE')
-  async createBatch(@Param('workflowName') workflowName: string, @Body() body: CreateBatchDto): Promise<BatchCreatedDto> {
+  async createBatch(
+    @Param('workflowName') workflowName: string,
+    @Body() body: CreateBatchDto,
+    @Query() _query: NoQueryDto,
+  ): Promise<BatchCreatedDto> {
     return { instances: await this.client.createBatch(workflowName, body.instances) };
   }
 
@@ -70,7 +75,7 @@ export class InstancesController {
   @ApiInstanceParams()
   @ApiOkResponse({ type: InstanceDto })
   @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND')
-  get(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string) {
+  get(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string, @Query() _query: NoQueryDto) {
     return this.client.get(workflowName, instanceId);
   }
 
@@ -81,7 +86,12 @@ export class InstancesController {
   @ApiInstanceParams()
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL')
-  pause(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string) {
+  pause(
+    @Param('workflowName') workflowName: string,
+    @Param('instanceId') instanceId: string,
+    @Query() _query: NoQueryDto,
+    @Body() _body: NoBodyDto,
+  ) {
     return this.act('pause', workflowName, instanceId);
   }
 
@@ -92,7 +102,12 @@ export class InstancesController {
   @ApiInstanceParams()
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL')
-  resume(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string) {
+  resume(
+    @Param('workflowName') workflowName: string,
+    @Param('instanceId') instanceId: string,
+    @Query() _query: NoQueryDto,
+    @Body() _body: NoBodyDto,
+  ) {
     return this.act('resume', workflowName, instanceId);
   }
 
@@ -103,7 +118,12 @@ export class InstancesController {
   @ApiInstanceParams()
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND')
-  restart(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string) {
+  restart(
+    @Param('workflowName') workflowName: string,
+    @Param('instanceId') instanceId: string,
+    @Query() _query: NoQueryDto,
+    @Body() _body: NoBodyDto,
+  ) {
     return this.act('restart', workflowName, instanceId);
   }
 
@@ -114,7 +134,12 @@ export class InstancesController {
   @ApiInstanceParams()
   @ApiOkResponse({ type: ActionResultDto })
   @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL')
-  terminate(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string) {
+  terminate(
+    @Param('workflowName') workflowName: string,
+    @Param('instanceId') instanceId: string,
+    @Query() _query: NoQueryDto,
+    @Body() _body: NoBodyDto,
+  ) {
     return this.act('terminate', workflowName, instanceId);
   }
 

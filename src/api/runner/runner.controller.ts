@@ -1,4 +1,4 @@
-import { Body, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
+import { Body, HttpCode, HttpStatus, Inject, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { EngineError } from '../../engine/errors';
 import { WorkflowsClient } from '../../engine/workflows-client';
@@ -6,6 +6,7 @@ import { WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../../workflows-
 import { Authorize } from '../auth/authorize.decorator';
 import { ApiErrors } from '../docs/api-errors.decorator';
 import { WorkflowsApiController } from '../workflows-api-controller.decorator';
+import { NoQueryDto } from '../validation/no-input.dto';
 import { TickDto, TickResultDto } from './dto/tick.dto';
 
 @WorkflowsApiController('_runner', 'runner')
@@ -25,7 +26,7 @@ export class RunnerController {
   @ApiBody({ type: TickDto, required: false })
   @ApiOkResponse({ type: TickResultDto })
   @ApiErrors('VALIDATION_ERROR', 'RUNNER_TICK_DISABLED')
-  async tick(@Body() body: TickDto): Promise<TickResultDto> {
+  async tick(@Body() body: TickDto, @Query() _query: NoQueryDto): Promise<TickResultDto> {
     if (!this.options.enableRunnerTick) {
       throw new EngineError('RUNNER_TICK_DISABLED', 'The runner tick route is disabled (enableRunnerTick is false)');
     }

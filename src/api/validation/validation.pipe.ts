@@ -1,20 +1,22 @@
 import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
-import { MAX_JSON_DEPTH, jsonDepth } from '../../common/json-depth';
+import { findJsonProblem, MAX_JSON_DEPTH } from '../../common/json-depth';
 import { flattenIssues } from '../../common/validation-issues';
 import { EngineError } from '../../engine/errors';
 
 /**
  * Bodies and queries are validated against their DTOs: unknown fields are rejected, values are
  * converted only by the DTOs' explicit transforms, and a failure is a VALIDATION_ERROR listing
- * every issue. Input nested deeper than MAX_JSON_DEPTH is refused first: class-transformer walks
- * free-form values (params, payloads) recursively and would overflow the stack.
+ * every issue. Input nested deeper than MAX_JSON_DEPTH, or holding a prototype key, is refused
+ * first: class-transformer walks free-form values (params, payloads) recursively and would
+ * overflow the stack, and it skips `__proto__`-like keys instead of reporting them.
  */
 class WorkflowsValidationPipe extends ValidationPipe {
   constructor() {
     super({
       whitelist: true,
       forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
+      // Off so that the empty NoQueryDto/NoBodyDto validate; whitelisting still rejects every field they lack.
+      forbidUnknownValues: false,
       transform: true,
       transformOptions: { enableImplicitConversion: false },
       validationError: { target: false, value: false },
@@ -23,9 +25,9 @@ class WorkflowsValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (jsonDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-      throw invalid([`${metadata.type} nests deeper than ${MAX_JSON_DEPTH} levels`]);
-    }
+    const problem = findJsonProblem(value);
+    if (problem?.kind === 'tooDeep') throw invalid([`${metadata.type} nests deeper than ${MAX_JSON_DEPTH} levels`]);
+    if (problem?.kind === 'prototypeKey') throw invalid([`${metadata.type} must not contain the key "${problem.key}"`]);
     return super.transform(value, metadata);
   }
 }

@@ -1,9 +1,10 @@
-import { Get } from '@nestjs/common';
+import { Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { WorkflowsClient } from '../../engine/workflows-client';
 import { Authorize } from '../auth/authorize.decorator';
 import { ApiErrors } from '../docs/api-errors.decorator';
 import { WorkflowsApiController } from '../workflows-api-controller.decorator';
+import { NoQueryDto } from '../validation/no-input.dto';
 import { WorkflowListDto } from './dto/workflow-list.dto';
 
 @WorkflowsApiController('workflows', 'workflows')
@@ -15,7 +16,7 @@ export class WorkflowsController {
   @ApiOperation({ summary: 'List workflows', description: 'The registered workflow names, with their descriptions.' })
   @ApiOkResponse({ type: WorkflowListDto })
   @ApiErrors()
-  list(): WorkflowListDto {
+  list(@Query() _query: NoQueryDto): WorkflowListDto {
     return { workflows: this.client.listWorkflows() };
   }
 }

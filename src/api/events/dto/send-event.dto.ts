@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, IsDefined, IsOptional, IsString } from 'class-validator';
+import { Allow, IsDefined, IsString } from 'class-validator';
+import { Optional } from '../../validation/optional.decorator';
 import { InstanceDetailsDto } from '../../docs/instance-details.dto';
 
 export class SendEventDto {
@@ -16,7 +17,7 @@ export class SendEventDto {
     description: 'Makes the send idempotent: a repeated id for the same instance is stored once and answered again.',
     example: 'decision-req-1',
   })
-  @IsOptional()
+  @Optional()
   @IsString()
   id?: string;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsObject, IsString, ValidateNested } from 'class-validator';
+import { Optional } from '../../validation/optional.decorator';
 import { DEFAULT_LIMITS } from '../../../engine/limits';
 import { InstanceRefDto } from '../../docs/instance-details.dto';
 
@@ -8,7 +9,7 @@ const ID_DESCRIPTION = '1-100 characters of letters, digits, `_` and `-`, not st
 
 export class CreateInstanceDto {
   @ApiPropertyOptional({ description: `Instance id (${ID_DESCRIPTION}) Generated when omitted.`, example: 'req-1' })
-  @IsOptional()
+  @Optional()
   @IsString()
   id?: string;
 
@@ -37,6 +38,7 @@ export class CreateBatchDto {
     description: `1 to ${DEFAULT_LIMITS.maxBatchSize} instances. Ids that exist already, or repeat within the batch, are skipped.`,
   })
   @IsArray()
+  @IsObject({ each: true })
   @ArrayMinSize(1)
   @ArrayMaxSize(DEFAULT_LIMITS.maxBatchSize)
   @ValidateNested({ each: true })

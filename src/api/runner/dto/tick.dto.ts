@@ -1,16 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
+import { Optional } from '../../validation/optional.decorator';
 
 export class TickDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 10, description: 'How many instances this call may advance.' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(1000)
   maxInstances?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10000, default: 100, description: 'How many steps each may execute in this call.' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(10000)
