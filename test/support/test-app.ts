@@ -12,9 +12,10 @@ import { createTestDatabase, type DatabaseKind } from './databases';
  * `app.getHttpServer()`.
  */
 export async function createTestApp(kind: DatabaseKind, options: WorkflowsModuleOptions = {}) {
-  const database = await createTestDatabase(kind);
+  // A database of its own, unless the caller shares one between several apps ("processes").
+  const database = options.database?.url ? undefined : await createTestDatabase(kind);
   const moduleRef = await Test.createTestingModule({
-    imports: [WorkflowsModule.forRoot({ ...options, database: { url: database.url, ...options.database } })],
+    imports: [WorkflowsModule.forRoot({ ...options, database: { url: database?.url, ...options.database } })],
   }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: ['error'], bodyParser: false });
   configureHttpApp(app);
@@ -25,7 +26,7 @@ export async function createTestApp(kind: DatabaseKind, options: WorkflowsModule
     client: app.get(WorkflowsClient),
     close: async () => {
       await app.close();
-      await database.drop();
+      await database?.drop();
     },
   };
 }
