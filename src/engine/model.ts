@@ -50,6 +50,8 @@ export interface TaskRecord extends InstanceKey {
   leaseOwner: string | null;
   leaseToken: string | null;
   leaseExpiresAt: number | null;
+  /** The instance is `waitingForPause`: kept here too, so the runner's lease check sees it. */
+  pauseRequested: boolean;
 }
 
 /** What a runner holds while it advances a run; every runner write is fenced by it. */

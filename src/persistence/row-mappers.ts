@@ -39,6 +39,7 @@ export function taskFromRow(d: Dialect, row: Row): TaskRecord {
     leaseOwner: str(row.lease_owner),
     leaseToken: str(row.lease_token),
     leaseExpiresAt: d.readTime(row.lease_expires_at),
+    pauseRequested: Boolean(row.pause_requested),
   };
 }
 

@@ -2,15 +2,13 @@ import type {
   EventRecord,
   InstanceKey,
   InstanceRecord,
-  InstanceStatus,
   Lease,
   NewEventRecord,
   NewLogRecord,
   StepRecord,
   TaskRecord,
 } from '../engine/model';
-import { toInstanceStatus } from '../engine/model';
-import type { InstancePatch, StoreTransaction } from '../engine/ports/store';
+import type { InstancePatch, LeaseCheck, StoreTransaction } from '../engine/ports/store';
 import { eventFromRow, instanceFromRow, taskFromRow } from './row-mappers';
 import { KEY, RUN_KEY, valuesList } from './sql-fragments';
 import type { SqlExecutor } from './sql-executor';
@@ -20,7 +18,7 @@ export const RUNNABLE_CHANNEL = 'workflows_runnable';
 
 const INSTANCE_COLUMNS =
   'workflow_name, instance_id, run_number, status, params, output, error_name, error_message, created_at, updated_at, started_at, completed_at';
-const TASK_COLUMNS = 'workflow_name, instance_id, run_number, kind, due_at, lease_owner, lease_token, lease_expires_at';
+const TASK_COLUMNS = 'workflow_name, instance_id, run_number, kind, due_at, lease_owner, lease_token, lease_expires_at, pause_requested';
 const STEP_COLUMNS =
   'workflow_name, instance_id, run_number, name, id, seq, type, status, attempts, max_attempts, timeout_ms, next_retry_at, wake_at, wait_event_type, result, error_name, error_message, created_at, updated_at';
 const LOG_COLUMNS =
@@ -58,19 +56,15 @@ export class SqlStoreTransaction implements StoreTransaction {
     return { instance: instance ? instanceFromRow(d, instance) : null, task: task ? taskFromRow(d, task) : null };
   }
 
-  async fenceLease(lease: Lease, expiresAt: number): Promise<InstanceStatus | null> {
-    const held = await this.sql.run(
-      `UPDATE workflow_task SET due_at = $5, lease_expires_at = $5 WHERE ${RUN_KEY} AND lease_token = $4`,
+  async fenceLease(lease: Lease, expiresAt: number): Promise<LeaseCheck | null> {
+    // RETURNING reads the row as this UPDATE leaves it, after any lock wait: a pause committed
+    // meanwhile is seen.
+    const [row] = await this.sql.rows<{ pause_requested: unknown }>(
+      `UPDATE workflow_task SET due_at = $5, lease_expires_at = $5 WHERE ${RUN_KEY} AND lease_token = $4
+       RETURNING pause_requested`,
       [lease.workflowName, lease.instanceId, lease.runNumber, lease.token, this.time(expiresAt)],
     );
-    if (held !== 1) return null;
-    // A statement of its own: on PostgreSQL it sees what an action committed while this
-    // transaction waited for the queue row's lock (a sub-select of the UPDATE would not).
-    const [row] = await this.sql.rows<{ status: string }>(`SELECT status FROM workflow_instance WHERE ${KEY}`, [
-      lease.workflowName,
-      lease.instanceId,
-    ]);
-    return row ? toInstanceStatus(row.status) : null;
+    return row ? { pauseRequested: Boolean(row.pause_requested) } : null;
   }
 
   async insertInstances(instances: InstanceRecord[]): Promise<string[]> {
@@ -119,12 +113,13 @@ export class SqlStoreTransaction implements StoreTransaction {
       t.leaseOwner,
       t.leaseToken,
       this.time(t.leaseExpiresAt),
+      this.sql.dialect.bool(t.pauseRequested),
     ]);
     await this.sql.run(
-      `INSERT INTO workflow_task (${TASK_COLUMNS}) VALUES ${valuesList(tasks.length, 8)}
+      `INSERT INTO workflow_task (${TASK_COLUMNS}) VALUES ${valuesList(tasks.length, 9)}
        ON CONFLICT (workflow_name, instance_id) DO UPDATE SET run_number = excluded.run_number, kind = excluded.kind,
          due_at = excluded.due_at, lease_owner = excluded.lease_owner, lease_token = excluded.lease_token,
-         lease_expires_at = excluded.lease_expires_at`,
+         lease_expires_at = excluded.lease_expires_at, pause_requested = excluded.pause_requested`,
       params,
     );
   }

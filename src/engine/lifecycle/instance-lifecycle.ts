@@ -122,9 +122,10 @@ export class InstanceLifecycle {
           };
           await tx.updateInstance(key, { status: changed.status, updatedAt: now, completedAt: changed.completedAt });
           if (transition.queue === 'delete') await tx.deleteTask(key);
-          if (task && (transition.queue === 'hold' || transition.queue === 'dueNow')) {
+          else if (task) {
             runnable = transition.queue === 'dueNow';
-            await tx.putTasks([{ ...task, dueAt: runnable ? now : null }]);
+            const dueAt = transition.queue === 'keep' ? task.dueAt : runnable ? now : null;
+            await tx.putTasks([{ ...task, dueAt, pauseRequested: transition.status === 'waitingForPause' }]);
             if (runnable) await tx.signalRunnable();
           }
           await this.systemLog(tx, key, instance.runNumber, ACTION_LOG[transition.status] ?? action);
@@ -216,7 +217,7 @@ export class InstanceLifecycle {
 
   private newTask(key: InstanceKey, runNumber: number, kind: TaskRecord['kind'], dueAt: number): TaskRecord {
     const { workflowName, instanceId } = key;
-    return { workflowName, instanceId, runNumber, kind, dueAt, leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
+    return { workflowName, instanceId, runNumber, kind, dueAt, leaseOwner: null, leaseToken: null, leaseExpiresAt: null, pauseRequested: false };
   }
 
   private serializeParams(params: unknown, index?: number): string | null {

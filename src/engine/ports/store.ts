@@ -11,6 +11,12 @@ import type {
   TaskRecord,
 } from '../model';
 
+/** What a runner learns when it checks its lease. */
+export interface LeaseCheck {
+  /** A pause was asked for: stop at this step boundary. */
+  pauseRequested: boolean;
+}
+
 export type InstancePatch = Partial<Omit<InstanceRecord, 'workflowName' | 'instanceId' | 'createdAt'>>;
 import type { LogLevel } from '../definition/types';
 
@@ -88,10 +94,10 @@ export interface StoreTransaction {
   /** Locks the run-queue row, then the instance row (always in this order), and reads both. */
   lockInstance(key: InstanceKey): Promise<{ instance: InstanceRecord | null; task: TaskRecord | null }>;
   /**
-   * Checks that the lease still holds and extends it; returns the instance's status, or null when
-   * the lease was lost (terminated, restarted or taken over), in which case nothing may be written.
+   * Checks that the lease still holds and extends it; null when the lease was lost (terminated,
+   * restarted or taken over), in which case nothing may be written.
    */
-  fenceLease(lease: Lease, expiresAt: number): Promise<InstanceStatus | null>;
+  fenceLease(lease: Lease, expiresAt: number): Promise<LeaseCheck | null>;
 
   /** Inserts new instances, skipping ids already taken; returns the ids it inserted. */
   insertInstances(instances: InstanceRecord[]): Promise<string[]>;

@@ -1,8 +1,8 @@
 import type { LogLevel, WorkflowDefinition, WorkflowEvent } from '../definition/types';
 import { type ErrorInfo, toErrorInfo } from '../errors';
 import { parseJson, serializeJson } from '../json';
-import type { EventRecord, InstanceStatus, NewLogRecord, StepRecord, StepType, TaskRecord } from '../model';
-import type { ClaimedRun, StoreTransaction } from '../ports/store';
+import type { EventRecord, NewLogRecord, StepRecord, StepType, TaskRecord } from '../model';
+import type { ClaimedRun, LeaseCheck, StoreTransaction } from '../ports/store';
 import { StepApi } from '../step/step-api';
 import { buildLogRecord } from '../step/step-log';
 import { stepScope } from '../step/step-scope';
@@ -205,13 +205,13 @@ export class RunExecution {
    */
   async commit(
     record?: StepRecord,
-    work?: (tx: StoreTransaction, status: InstanceStatus) => Promise<void>,
+    work?: (tx: StoreTransaction, lease: LeaseCheck) => Promise<void>,
   ): Promise<void> {
     if (record) this.defer(record);
     const lease = this.claim.lease;
     if (this.lost) throw new LeaseLostError(lease);
     try {
-      const status = await this.deps.store.transaction(async (tx) => {
+      const check = await this.deps.store.transaction(async (tx) => {
         const current = await tx.fenceLease(lease, this.now() + this.deps.leaseMs);
         if (!current) throw new LeaseLostError(lease);
         await work?.(tx, current);
@@ -223,7 +223,7 @@ export class RunExecution {
         if (logs.length) await tx.insertLogs(logs);
         return current;
       });
-      this.pauseRequested = status === 'waitingForPause';
+      this.pauseRequested = check.pauseRequested;
     } catch (error) {
       this.abandon(error);
       throw error;
@@ -281,11 +281,11 @@ export class RunExecution {
   async release(): Promise<void> {
     if (this.settled) return;
     this.settled = true;
-    const outcome = this.commit(undefined, async (tx, status) => {
+    const outcome = this.commit(undefined, async (tx, { pauseRequested }) => {
       const now = this.now();
       // A pause asked for meanwhile stays asked for; the next runner honours it.
-      if (status !== 'waitingForPause') await tx.updateInstance(this.key, { status: 'queued', updatedAt: now });
-      await tx.putTasks([this.releasedTask(now)]);
+      if (!pauseRequested) await tx.updateInstance(this.key, { status: 'queued', updatedAt: now });
+      await tx.putTasks([{ ...this.releasedTask(now), pauseRequested }]);
       await tx.signalRunnable();
     }).then(
       () => 'lost' as const,
@@ -351,9 +351,9 @@ export class RunExecution {
     const blocked = [...this.blocked.values()];
     const waits = blocked.flatMap((b) => (b.wait ? [b.wait] : []));
     const earliest = Math.min(...blocked.map((b) => b.dueAt));
-    await this.commit(undefined, async (tx, status) => {
+    await this.commit(undefined, async (tx, { pauseRequested }) => {
       const now = this.now();
-      if (status === 'waitingForPause') {
+      if (pauseRequested) {
         this.systemLog('info', 'Paused');
         await tx.updateInstance(this.key, { status: 'paused', updatedAt: now });
         await tx.putTasks([this.releasedTask(null)]);
@@ -372,7 +372,16 @@ export class RunExecution {
 
   /** The queue row without a lease, due at `dueAt` (null: held, as when paused). */
   private releasedTask(dueAt: number | null): TaskRecord {
-    return { ...this.key, runNumber: this.runNumber, kind: 'resume', dueAt, leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
+    return {
+      ...this.key,
+      runNumber: this.runNumber,
+      kind: 'resume',
+      dueAt,
+      leaseOwner: null,
+      leaseToken: null,
+      leaseExpiresAt: null,
+      pauseRequested: false,
+    };
   }
 
   /** Renews the lease while user code runs, well before it expires. */

@@ -21,6 +21,11 @@ export function workflowTaskEntity(dialect: DialectName) {
       leaseOwner: text('lease_owner', 128, true),
       leaseToken: text('lease_token', 64, true),
       leaseExpiresAt: time('lease_expires_at', true),
+      /**
+       * Mirrors the instance's `waitingForPause`, on the row every runner commit already locks, so
+       * a runner learns of a pause in the same statement that checks its lease.
+       */
+      pauseRequested: { name: 'pause_requested', type: 'boolean', default: false },
     },
     indices: [{ name: 'idx_workflow_task_due', columns: ['kind', 'dueAt'] }],
   });

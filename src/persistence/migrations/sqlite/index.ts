@@ -1,4 +1,5 @@
 import { InitialSchema1795934710392 } from './1795934710392-initial-schema';
+import { TaskPauseRequested1795937121324 } from './1795937121324-task-pause-requested';
 
 /** In order; generated with `npm run migration:generate` against SQLite. */
-export const sqliteMigrations = [InitialSchema1795934710392];
+export const sqliteMigrations = [InitialSchema1795934710392, TaskPauseRequested1795937121324];
