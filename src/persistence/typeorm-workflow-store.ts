@@ -1,4 +1,4 @@
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { EventRecord, InstanceKey, InstanceRecord, LogRecord, StepRecord } from '../engine/model';
 import type {
   ClaimRequest,
@@ -9,8 +9,8 @@ import type {
   StoreTransaction,
   WorkflowStore,
 } from '../engine/ports/store';
-import { AsyncMutex } from './async-mutex';
 import { claimDue } from './claim-due';
+import { type Connections, postgresConnections, sqliteConnections } from './connections';
 import { type DatabaseOptions, dataSourceOptions } from './data-source-options';
 import { type Dialect, postgresDialect, sqliteDialect } from './dialect';
 import { eventFromRow, instanceFromRow, logFromRow, stepFromRow } from './row-mappers';
@@ -25,13 +25,12 @@ import { SqlStoreTransaction } from './sql-store-transaction';
  */
 export class TypeormWorkflowStore implements WorkflowStore {
   readonly dialect: Dialect;
-  /** SQLite has one connection: every access, read or write, takes its turn. */
-  private readonly sqliteTurns?: AsyncMutex;
+  private readonly connections: Connections;
 
   constructor(readonly dataSource: DataSource) {
     const isPostgres = dataSource.options.type === 'postgres';
     this.dialect = isPostgres ? postgresDialect : sqliteDialect;
-    if (!isPostgres) this.sqliteTurns = new AsyncMutex();
+    this.connections = isPostgres ? postgresConnections(dataSource) : sqliteConnections(dataSource);
   }
 
   /** Connects to the database `options` name and applies pending migrations. */
@@ -47,7 +46,7 @@ export class TypeormWorkflowStore implements WorkflowStore {
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.inTransaction((sql) => work(new SqlStoreTransaction(sql)));
+    return this.connections.transaction((sql) => work(new SqlStoreTransaction(sql)));
   }
 
   findInstance(key: InstanceKey): Promise<InstanceRecord | null> {
@@ -137,7 +136,10 @@ export class TypeormWorkflowStore implements WorkflowStore {
 
   claimDue(request: ClaimRequest): Promise<ClaimedRun[]> {
     if (!request.workflowNames.length || request.limit < 1) return Promise.resolve([]);
-    return this.inTransaction((sql) => claimDue(sql, request));
+    // One statement on PostgreSQL; a read and compare-and-set updates on SQLite.
+    return this.dialect.name === 'postgres'
+      ? claimDue(this.connections.statement(), request)
+      : this.connections.transaction((sql) => claimDue(sql, request));
   }
 
   nextDueAt(workflowNames: string[]): Promise<number | null> {
@@ -176,34 +178,7 @@ export class TypeormWorkflowStore implements WorkflowStore {
   }
 
   private read<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.withConnection((sql) => work(sql));
-  }
-
-  private inTransaction<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.withConnection(async (sql, runner) => {
-      await runner.startTransaction();
-      try {
-        const result = await work(sql);
-        await runner.commitTransaction();
-        return result;
-      } catch (error) {
-        await runner.rollbackTransaction();
-        throw error;
-      }
-    });
-  }
-
-  /** One connection for the work: from the pool on PostgreSQL, SQLite's only one in its turn. */
-  private withConnection<T>(work: (sql: SqlExecutor, runner: QueryRunner) => Promise<T>): Promise<T> {
-    const useConnection = async () => {
-      const runner = this.dataSource.createQueryRunner();
-      try {
-        return await work(new SqlExecutor(this.dialect, runner), runner);
-      } finally {
-        if (this.sqliteTurns === undefined) await runner.release();
-      }
-    };
-    return this.sqliteTurns ? this.sqliteTurns.run(useConnection) : useConnection();
+    return work(this.connections.statement());
   }
 }
 
