@@ -10,19 +10,12 @@ import type {
 } from '../engine/model';
 import type { InstancePatch, LeaseCheck, StoreTransaction } from '../engine/ports/store';
 import { eventFromRow, instanceFromRow, taskFromRow } from './row-mappers';
-import { KEY, RUN_KEY, valuesList } from './sql-fragments';
+import { encodeRows, INSTANCE_ROW, LOG_ROW, STEP_ROW, STEP_UPSERT, TASK_ROW } from './row-encoders';
+import { KEY, RUN_KEY } from './sql-fragments';
 import type { SqlExecutor } from './sql-executor';
 
 /** The PostgreSQL NOTIFY channel on which runners learn that a run became runnable. */
 export const RUNNABLE_CHANNEL = 'workflows_runnable';
-
-const INSTANCE_COLUMNS =
-  'workflow_name, instance_id, run_number, status, params, output, error_name, error_message, created_at, updated_at, started_at, completed_at';
-const TASK_COLUMNS = 'workflow_name, instance_id, run_number, kind, due_at, lease_owner, lease_token, lease_expires_at, pause_requested';
-const STEP_COLUMNS =
-  'workflow_name, instance_id, run_number, name, id, seq, type, status, attempts, max_attempts, timeout_ms, next_retry_at, wake_at, wait_event_type, result, error_name, error_message, created_at, updated_at';
-const LOG_COLUMNS =
-  'workflow_name, instance_id, run_number, step_name, attempt, level, category, message, data, is_replay, created_at';
 
 /** Columns an instance patch may set, and how each is bound. */
 const INSTANCE_PATCH: { [K in keyof InstancePatch]-?: (p: InstancePatch, tx: SqlStoreTransaction) => [string, unknown][] } = {
@@ -67,28 +60,24 @@ export class SqlStoreTransaction implements StoreTransaction {
     return row ? { pauseRequested: Boolean(row.pause_requested) } : null;
   }
 
+  /** The lease check without extending it (SQLite's single writer needs no lock). */
+  async checkLease(lease: Lease): Promise<LeaseCheck | null> {
+    const [row] = await this.sql.rows<{ pause_requested: unknown }>(
+      `SELECT pause_requested FROM workflow_task WHERE ${RUN_KEY} AND lease_token = $4`,
+      [lease.workflowName, lease.instanceId, lease.runNumber, lease.token],
+    );
+    return row ? { pauseRequested: Boolean(row.pause_requested) } : null;
+  }
+
   async insertInstances(instances: InstanceRecord[]): Promise<string[]> {
     if (!instances.length) return [];
-    const params = instances.flatMap((i) => [
-      i.workflowName,
-      i.instanceId,
-      i.runNumber,
-      i.status,
-      i.params,
-      i.output,
-      i.error?.name ?? null,
-      i.error?.message ?? null,
-      this.time(i.createdAt),
-      this.time(i.updatedAt),
-      this.time(i.startedAt),
-      this.time(i.completedAt),
-    ]);
-    const rows = await this.sql.rows<{ instance_id: string }>(
-      `INSERT INTO workflow_instance (${INSTANCE_COLUMNS}) VALUES ${valuesList(instances.length, 12)}
+    const rows = encodeRows(this.sql.dialect, INSTANCE_ROW, instances);
+    const inserted = await this.sql.rows<{ instance_id: string }>(
+      `INSERT INTO workflow_instance (${INSTANCE_ROW.columns}) VALUES ${rows.placeholders}
        ON CONFLICT (workflow_name, instance_id) DO NOTHING RETURNING instance_id`,
-      params,
+      rows.values,
     );
-    return rows.map((row) => row.instance_id);
+    return inserted.map((row) => row.instance_id);
   }
 
   async updateInstance(key: InstanceKey, patch: InstancePatch): Promise<void> {
@@ -104,23 +93,13 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   async putTasks(tasks: TaskRecord[]): Promise<void> {
     if (!tasks.length) return;
-    const params = tasks.flatMap((t) => [
-      t.workflowName,
-      t.instanceId,
-      t.runNumber,
-      t.kind === 'resume' ? 0 : 1,
-      this.time(t.dueAt),
-      t.leaseOwner,
-      t.leaseToken,
-      this.time(t.leaseExpiresAt),
-      this.sql.dialect.bool(t.pauseRequested),
-    ]);
+    const rows = encodeRows(this.sql.dialect, TASK_ROW, tasks);
     await this.sql.run(
-      `INSERT INTO workflow_task (${TASK_COLUMNS}) VALUES ${valuesList(tasks.length, 9)}
+      `INSERT INTO workflow_task (${TASK_ROW.columns}) VALUES ${rows.placeholders}
        ON CONFLICT (workflow_name, instance_id) DO UPDATE SET run_number = excluded.run_number, kind = excluded.kind,
          due_at = excluded.due_at, lease_owner = excluded.lease_owner, lease_token = excluded.lease_token,
          lease_expires_at = excluded.lease_expires_at, pause_requested = excluded.pause_requested`,
-      params,
+      rows.values,
     );
   }
 
@@ -130,54 +109,14 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   async saveSteps(steps: StepRecord[]): Promise<void> {
     if (!steps.length) return;
-    const params = steps.flatMap((s) => [
-      s.workflowName,
-      s.instanceId,
-      s.runNumber,
-      s.name,
-      s.id,
-      s.seq,
-      s.type,
-      s.status,
-      s.attempts,
-      s.maxAttempts,
-      s.timeoutMs,
-      this.time(s.nextRetryAt),
-      this.time(s.wakeAt),
-      s.waitEventType,
-      s.result,
-      s.error?.name ?? null,
-      s.error?.message ?? null,
-      this.time(s.createdAt),
-      this.time(s.updatedAt),
-    ]);
-    await this.sql.run(
-      `INSERT INTO workflow_step (${STEP_COLUMNS}) VALUES ${valuesList(steps.length, 19)}
-       ON CONFLICT (workflow_name, instance_id, run_number, name) DO UPDATE SET status = excluded.status,
-         attempts = excluded.attempts, max_attempts = excluded.max_attempts, timeout_ms = excluded.timeout_ms,
-         next_retry_at = excluded.next_retry_at, wake_at = excluded.wake_at, wait_event_type = excluded.wait_event_type,
-         result = excluded.result, error_name = excluded.error_name, error_message = excluded.error_message,
-         updated_at = excluded.updated_at`,
-      params,
-    );
+    const rows = encodeRows(this.sql.dialect, STEP_ROW, steps);
+    await this.sql.run(`INSERT INTO workflow_step (${STEP_ROW.columns}) VALUES ${rows.placeholders} ${STEP_UPSERT}`, rows.values);
   }
 
   async insertLogs(logs: NewLogRecord[]): Promise<void> {
     if (!logs.length) return;
-    const params = logs.flatMap((l) => [
-      l.workflowName,
-      l.instanceId,
-      l.runNumber,
-      l.stepName,
-      l.attempt,
-      l.level,
-      l.category,
-      l.message,
-      l.data,
-      this.sql.dialect.bool(l.isReplay),
-      this.time(l.createdAt),
-    ]);
-    await this.sql.run(`INSERT INTO workflow_log (${LOG_COLUMNS}) VALUES ${valuesList(logs.length, 11)}`, params);
+    const rows = encodeRows(this.sql.dialect, LOG_ROW, logs);
+    await this.sql.run(`INSERT INTO workflow_log (${LOG_ROW.columns}) VALUES ${rows.placeholders}`, rows.values);
   }
 
   async insertEvent(event: NewEventRecord): Promise<EventRecord> {

@@ -1,12 +1,14 @@
 import { DataSource } from 'typeorm';
-import type { EventRecord, InstanceKey, InstanceRecord, LogRecord, StepRecord } from '../engine/model';
+import type { EventRecord, InstanceKey, InstanceRecord, Lease, LogRecord, NewLogRecord, StepRecord } from '../engine/model';
 import type {
   ClaimRequest,
   ClaimedRun,
+  FinishPatch,
   InstanceListQuery,
+  LeaseCheck,
+  StoreTransaction,
   LogQuery,
   RunStreamQuery,
-  StoreTransaction,
   WorkflowStore,
 } from '../engine/ports/store';
 import { claimDue } from './claim-due';
@@ -16,6 +18,7 @@ import { type Dialect, postgresDialect, sqliteDialect } from './dialect';
 import { eventFromRow, instanceFromRow, logFromRow, stepFromRow } from './row-mappers';
 import { KEY, RUN_KEY, keysetPage } from './sql-fragments';
 import { SqlExecutor } from './sql-executor';
+import { createInstancesInOneStatement, finishRunInOneStatement, saveProgressInOneStatement } from './single-statement-writes';
 import { SqlStoreTransaction } from './sql-store-transaction';
 
 /**
@@ -46,7 +49,55 @@ export class TypeormWorkflowStore implements WorkflowStore {
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.connections.transaction((sql) => work(new SqlStoreTransaction(sql)));
+    return this.sqlTransaction(work);
+  }
+
+  createInstances(instances: InstanceRecord[], dueAt: number): Promise<string[]> {
+    if (!instances.length) return Promise.resolve([]);
+    if (this.dialect.name === 'postgres') return createInstancesInOneStatement(this.connections.statement(), instances, dueAt);
+    return this.sqlTransaction(async (tx) => {
+      const inserted = new Set(await tx.insertInstances(instances));
+      await tx.putTasks(
+        instances
+          .filter((instance) => inserted.has(instance.instanceId))
+          .map(({ workflowName, instanceId }) => ({
+            workflowName,
+            instanceId,
+            runNumber: 1,
+            kind: 'new' as const,
+            dueAt,
+            leaseOwner: null,
+            leaseToken: null,
+            leaseExpiresAt: null,
+            pauseRequested: false,
+          })),
+      );
+      return [...inserted];
+    });
+  }
+
+  saveProgress(lease: Lease, steps: StepRecord[], logs: NewLogRecord[]): Promise<LeaseCheck | null> {
+    if (this.dialect.name === 'postgres') return saveProgressInOneStatement(this.connections.statement(), lease, steps, logs);
+    return this.sqlTransaction(async (tx) => {
+      const check = await tx.checkLease(lease);
+      if (check) {
+        await tx.saveSteps(steps);
+        await tx.insertLogs(logs);
+      }
+      return check;
+    });
+  }
+
+  finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[]): Promise<boolean> {
+    if (this.dialect.name === 'postgres') return finishRunInOneStatement(this.connections.statement(), lease, patch, steps, logs);
+    return this.sqlTransaction(async (tx) => {
+      if (!(await tx.checkLease(lease))) return false;
+      await tx.saveSteps(steps);
+      await tx.insertLogs(logs);
+      await tx.updateInstance(lease, patch);
+      await tx.deleteTask(lease);
+      return true;
+    });
   }
 
   findInstance(key: InstanceKey): Promise<InstanceRecord | null> {
@@ -175,6 +226,10 @@ export class TypeormWorkflowStore implements WorkflowStore {
       const rows = await sql.rows(`SELECT * FROM ${table} WHERE ${where}${page.orderBy} LIMIT $${params.length}`, params);
       return rows.map((row) => map(this.dialect, row));
     });
+  }
+
+  private sqlTransaction<T>(work: (tx: SqlStoreTransaction) => Promise<T>): Promise<T> {
+    return this.connections.transaction((sql) => work(new SqlStoreTransaction(sql)));
   }
 
   private read<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {

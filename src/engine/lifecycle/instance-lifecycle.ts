@@ -42,7 +42,7 @@ export class InstanceLifecycle {
     const issues = await checkParams(definition, input.params, this.deps.validateParamsClass);
     if (issues.length) throw new EngineError('WORKFLOW_PARAMS_INVALID', 'Params rejected by the workflow', { issues });
     const instance = this.newInstance(workflowName, id, this.serializeParams(input.params));
-    const inserted = await this.deps.store.transaction((tx) => this.insert(tx, [instance]));
+    const inserted = await this.deps.store.createInstances([instance], this.deps.clock.now());
     if (!inserted.length) {
       throw new EngineError('INSTANCE_ID_ALREADY_EXISTS', `Instance "${id}" of workflow "${workflowName}" already exists`);
     }
@@ -71,7 +71,7 @@ export class InstanceLifecycle {
       }
       if (!unique.has(item.id)) unique.set(item.id, this.newInstance(workflowName, item.id, this.serializeParams(item.params, index)));
     }
-    const inserted = new Set(await this.deps.store.transaction((tx) => this.insert(tx, [...unique.values()])));
+    const inserted = new Set(await this.deps.store.createInstances([...unique.values()], this.deps.clock.now()));
     if (inserted.size) this.deps.onRunnable();
     return [...unique.values()]
       .filter((instance) => inserted.has(instance.instanceId))
@@ -187,15 +187,6 @@ export class InstanceLifecycle {
     const { instance, task } = await tx.lockInstance(key);
     if (!instance) throw notFound(key);
     return { instance, task };
-  }
-
-  private async insert(tx: StoreTransaction, instances: InstanceRecord[]): Promise<string[]> {
-    const inserted = await tx.insertInstances(instances);
-    const created = new Set(inserted);
-    const now = this.deps.clock.now();
-    await tx.putTasks(instances.filter((i) => created.has(i.instanceId)).map((i) => this.newTask(i, 1, 'new', now)));
-    if (inserted.length) await tx.signalRunnable();
-    return inserted;
   }
 
   private newInstance(workflowName: string, instanceId: string, params: string | null): InstanceRecord {

@@ -17,6 +17,9 @@ export interface LeaseCheck {
   pauseRequested: boolean;
 }
 
+/** What finishing a run writes to its instance. */
+export type FinishPatch = Required<Pick<InstancePatch, 'status' | 'output' | 'error' | 'completedAt' | 'updatedAt'>>;
+
 export type InstancePatch = Partial<Omit<InstanceRecord, 'workflowName' | 'instanceId' | 'createdAt'>>;
 import type { LogLevel } from '../definition/types';
 
@@ -66,6 +69,20 @@ export interface ClaimedRun {
  */
 export interface WorkflowStore {
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+
+  // The hot paths, each one transaction (on PostgreSQL one statement, one round trip).
+  /**
+   * Inserts new instances with their queue rows (run 1, due at `dueAt`), skipping ids already
+   * taken, and signals them runnable; returns the ids it inserted.
+   */
+  createInstances(instances: InstanceRecord[], dueAt: number): Promise<string[]>;
+  /**
+   * A runner's progress (step rows, log lines), written only while `lease` holds; null (and
+   * nothing written) when it was lost. Does not extend the lease.
+   */
+  saveProgress(lease: Lease, steps: StepRecord[], logs: NewLogRecord[]): Promise<LeaseCheck | null>;
+  /** Ends a run while `lease` holds: the instance takes `patch`, the queue row goes; false when lost. */
+  finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[]): Promise<boolean>;
 
   findInstance(key: InstanceKey): Promise<InstanceRecord | null>;
   listInstances(query: InstanceListQuery): Promise<InstanceRecord[]>;

@@ -200,30 +200,45 @@ export class RunExecution {
   }
 
   /**
-   * Commits deferred rows, plus `record` and whatever `work` does, in one transaction fenced by
-   * the lease. Throws `LeaseLostError` (and ends this execution) when the lease is gone.
+   * Commits deferred rows and `record` in one transaction, if the lease still holds. Throws
+   * `LeaseLostError` (and ends this execution) when it does not.
    */
-  async commit(
-    record?: StepRecord,
-    work?: (tx: StoreTransaction, lease: LeaseCheck) => Promise<void>,
-  ): Promise<void> {
+  commit(record?: StepRecord): Promise<void> {
     if (record) this.defer(record);
-    const lease = this.claim.lease;
-    if (this.lost) throw new LeaseLostError(lease);
-    try {
-      const check = await this.deps.store.transaction(async (tx) => {
-        const current = await tx.fenceLease(lease, this.now() + this.deps.leaseMs);
-        if (!current) throw new LeaseLostError(lease);
-        await work?.(tx, current);
-        const steps = [...this.pendingSteps.values()];
-        const logs = this.pendingLogs;
-        this.pendingSteps = new Map();
-        this.pendingLogs = [];
-        if (steps.length) await tx.saveSteps(steps);
-        if (logs.length) await tx.insertLogs(logs);
-        return current;
-      });
+    return this.write(async (steps, logs) => {
+      const check = await this.deps.store.saveProgress(this.claim.lease, steps, logs);
+      if (!check) throw new LeaseLostError(this.claim.lease);
       this.pauseRequested = check.pauseRequested;
+    });
+  }
+
+  /**
+   * Like `commit`, with more work in the same transaction; this one also extends the lease and
+   * locks the run's queue row for the work (suspending, releasing, renewing).
+   */
+  commitWith(work: (tx: StoreTransaction, lease: LeaseCheck) => Promise<void>): Promise<void> {
+    const lease = this.claim.lease;
+    return this.write((steps, logs) =>
+      this.deps.store.transaction(async (tx) => {
+        const check = await tx.fenceLease(lease, this.now() + this.deps.leaseMs);
+        if (!check) throw new LeaseLostError(lease);
+        this.pauseRequested = check.pauseRequested;
+        await work(tx, check);
+        await tx.saveSteps(steps);
+        await tx.insertLogs(logs);
+      }),
+    );
+  }
+
+  /** Hands the deferred rows to `persist`; a failure ends this execution as lost. */
+  private async write(persist: (steps: StepRecord[], logs: NewLogRecord[]) => Promise<void>): Promise<void> {
+    if (this.lost) throw new LeaseLostError(this.claim.lease);
+    const steps = [...this.pendingSteps.values()];
+    const logs = this.pendingLogs;
+    this.pendingSteps = new Map();
+    this.pendingLogs = [];
+    try {
+      await persist(steps, logs);
     } catch (error) {
       this.abandon(error);
       throw error;
@@ -281,7 +296,7 @@ export class RunExecution {
   async release(): Promise<void> {
     if (this.settled) return;
     this.settled = true;
-    const outcome = this.commit(undefined, async (tx, { pauseRequested }) => {
+    const outcome = this.commitWith(async (tx, { pauseRequested }) => {
       const now = this.now();
       // A pause asked for meanwhile stays asked for; the next runner honours it.
       if (!pauseRequested) await tx.updateInstance(this.key, { status: 'queued', updatedAt: now });
@@ -334,24 +349,18 @@ export class RunExecution {
     const now = this.now();
     if (error) this.systemLog('error', `Run ${this.runNumber} errored: ${error.name}: ${error.message}`);
     else this.systemLog('info', `Run ${this.runNumber} completed`);
-    await this.commit(undefined, async (tx) => {
-      await tx.updateInstance(this.key, {
-        status: error ? 'errored' : 'complete',
-        output: outputText,
-        error: error ?? null,
-        completedAt: now,
-        updatedAt: now,
-      });
-      await tx.deleteTask(this.key);
+    const patch = { status: error ? 'errored' : 'complete', output: outputText, error: error ?? null, completedAt: now, updatedAt: now } as const;
+    await this.write(async (steps, logs) => {
+      if (!(await this.deps.store.finishRun(this.claim.lease, patch, steps, logs))) throw new LeaseLostError(this.claim.lease);
     });
-    return error ? 'errored' : 'complete';
+    return patch.status;
   }
 
   private async suspend(): Promise<ExecutionOutcome> {
     const blocked = [...this.blocked.values()];
     const waits = blocked.flatMap((b) => (b.wait ? [b.wait] : []));
     const earliest = Math.min(...blocked.map((b) => b.dueAt));
-    await this.commit(undefined, async (tx, { pauseRequested }) => {
+    await this.commitWith(async (tx, { pauseRequested }) => {
       const now = this.now();
       if (pauseRequested) {
         this.systemLog('info', 'Paused');
@@ -390,7 +399,7 @@ export class RunExecution {
     const schedule = () => {
       const cancel = this.deps.clock.setTimer(every, () => {
         if (this.settled) return;
-        this.commit().then(schedule, () => undefined);
+        this.commitWith(async () => undefined).then(schedule, () => undefined);
       });
       this.stopRenewing = cancel;
     };

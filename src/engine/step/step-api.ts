@@ -221,7 +221,8 @@ export class StepApi implements WorkflowStep {
     if (event) {
       const received = { type, payload: parseJson(event.payload) ?? null, timestamp: new Date(event.createdAt).toISOString() };
       const record = this.run.stepRecord(name, 'waitForEvent', { status: 'completed', result: JSON.stringify(received) });
-      await this.run.commit(record, async (tx) => {
+      this.run.defer(record);
+      await this.run.commitWith(async (tx) => {
         if (!(await tx.markEventDelivered(event, name, this.run.now()))) {
           throw new Error(`Event ${event.id} was delivered twice`);
         }

@@ -1,0 +1,116 @@
+import type { InstanceRecord, NewLogRecord, StepRecord, TaskRecord } from '../engine/model';
+import type { Dialect } from './dialect';
+
+/**
+ * Each table's insert columns, with the PostgreSQL type of each (for VALUES lists that are
+ * selected from rather than inserted directly, where PostgreSQL cannot infer the types), and the
+ * function that turns a record into the values in that order.
+ */
+export interface RowEncoding<R> {
+  columns: string;
+  pgTypes: string[];
+  values(d: Dialect, record: R): unknown[];
+}
+
+export const INSTANCE_ROW: RowEncoding<InstanceRecord> = {
+  columns:
+    'workflow_name, instance_id, run_number, status, params, output, error_name, error_message, created_at, updated_at, started_at, completed_at',
+  pgTypes: ['varchar', 'varchar', 'int', 'varchar', 'text', 'text', 'varchar', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz'],
+  values: (d, i) => [
+    i.workflowName,
+    i.instanceId,
+    i.runNumber,
+    i.status,
+    i.params,
+    i.output,
+    i.error?.name ?? null,
+    i.error?.message ?? null,
+    d.time(i.createdAt),
+    d.time(i.updatedAt),
+    d.time(i.startedAt),
+    d.time(i.completedAt),
+  ],
+};
+
+export const TASK_ROW: RowEncoding<TaskRecord> = {
+  columns: 'workflow_name, instance_id, run_number, kind, due_at, lease_owner, lease_token, lease_expires_at, pause_requested',
+  pgTypes: ['varchar', 'varchar', 'int', 'smallint', 'timestamptz', 'varchar', 'varchar', 'timestamptz', 'boolean'],
+  values: (d, t) => [
+    t.workflowName,
+    t.instanceId,
+    t.runNumber,
+    t.kind === 'resume' ? 0 : 1,
+    d.time(t.dueAt),
+    t.leaseOwner,
+    t.leaseToken,
+    d.time(t.leaseExpiresAt),
+    d.bool(t.pauseRequested),
+  ],
+};
+
+export const STEP_ROW: RowEncoding<StepRecord> = {
+  columns:
+    'workflow_name, instance_id, run_number, name, id, seq, type, status, attempts, max_attempts, timeout_ms, next_retry_at, wake_at, wait_event_type, result, error_name, error_message, created_at, updated_at',
+  pgTypes: [
+    'varchar', 'varchar', 'int', 'varchar', 'varchar', 'int', 'varchar', 'varchar', 'int', 'int', 'bigint',
+    'timestamptz', 'timestamptz', 'varchar', 'text', 'varchar', 'text', 'timestamptz', 'timestamptz',
+  ],
+  values: (d, s) => [
+    s.workflowName,
+    s.instanceId,
+    s.runNumber,
+    s.name,
+    s.id,
+    s.seq,
+    s.type,
+    s.status,
+    s.attempts,
+    s.maxAttempts,
+    s.timeoutMs,
+    d.time(s.nextRetryAt),
+    d.time(s.wakeAt),
+    s.waitEventType,
+    s.result,
+    s.error?.name ?? null,
+    s.error?.message ?? null,
+    d.time(s.createdAt),
+    d.time(s.updatedAt),
+  ],
+};
+
+/** A step row is written again as it progresses; these columns change. */
+export const STEP_UPSERT = `ON CONFLICT (workflow_name, instance_id, run_number, name) DO UPDATE SET status = excluded.status,
+  attempts = excluded.attempts, max_attempts = excluded.max_attempts, timeout_ms = excluded.timeout_ms,
+  next_retry_at = excluded.next_retry_at, wake_at = excluded.wake_at, wait_event_type = excluded.wait_event_type,
+  result = excluded.result, error_name = excluded.error_name, error_message = excluded.error_message,
+  updated_at = excluded.updated_at`;
+
+export const LOG_ROW: RowEncoding<NewLogRecord> = {
+  columns: 'workflow_name, instance_id, run_number, step_name, attempt, level, category, message, data, is_replay, created_at',
+  pgTypes: ['varchar', 'varchar', 'int', 'varchar', 'int', 'varchar', 'varchar', 'text', 'text', 'boolean', 'timestamptz'],
+  values: (d, l) => [
+    l.workflowName,
+    l.instanceId,
+    l.runNumber,
+    l.stepName,
+    l.attempt,
+    l.level,
+    l.category,
+    l.message,
+    l.data,
+    d.bool(l.isReplay),
+    d.time(l.createdAt),
+  ],
+};
+
+/**
+ * `(…), (…)` placeholders for `records` and their flattened values, numbered from `first`. With
+ * `typed`, every placeholder carries its PostgreSQL cast.
+ */
+export function encodeRows<R>(d: Dialect, encoding: RowEncoding<R>, records: R[], first = 1, typed = false) {
+  const width = encoding.pgTypes.length;
+  const placeholders = records
+    .map((_, r) => `(${encoding.pgTypes.map((type, c) => `$${first + r * width + c}${typed ? `::${type}` : ''}`).join(', ')})`)
+    .join(', ');
+  return { placeholders, values: records.flatMap((record) => encoding.values(d, record)) };
+}
