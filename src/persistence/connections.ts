@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AsyncMutex } from './async-mutex';
 import { postgresDialect, sqliteDialect } from './dialect';
@@ -16,16 +17,34 @@ export interface Connections {
 }
 
 interface PgClient {
-  query(text: string, values: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  query(
+    config: { name?: string; text: string; values: unknown[] },
+  ): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
 }
 interface PgPool extends PgClient {
   connect(): Promise<PgClient & { release(error?: Error): void }>;
 }
 
+/**
+ * Every statement is sent as a named prepared statement: PostgreSQL parses and plans each
+ * distinct text once per connection instead of on every call. The store's statements come in a
+ * bounded number of shapes (rows per insert vary from 1 to the batch limit), so the per-connection
+ * cache stays small.
+ */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `wf_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 const pgQuery =
   (client: PgClient): RawQuery =>
   async (text, values) => {
-    const result = await client.query(text, values);
+    const result = await client.query({ name: statementName(text), text, values });
     return { rows: result.rows, affected: result.rowCount ?? 0 };
   };
 
@@ -40,12 +59,12 @@ export function postgresConnections(dataSource: DataSource): Connections {
       const sql = new SqlExecutor(postgresDialect, pgQuery(client));
       let failure: Error | undefined;
       try {
-        await client.query('BEGIN', []);
+        await client.query({ text: 'BEGIN', values: [] });
         const result = await work(sql);
-        await client.query('COMMIT', []);
+        await client.query({ text: 'COMMIT', values: [] });
         return result;
       } catch (error) {
-        await client.query('ROLLBACK', []).catch((rollbackError: Error) => (failure = rollbackError));
+        await client.query({ text: 'ROLLBACK', values: [] }).catch((rollbackError: Error) => (failure = rollbackError));
         throw error;
       } finally {
         // A connection whose rollback failed is in an unknown state: the pool discards it.
