@@ -30,7 +30,7 @@ export interface Engine {
 
 export const DEFAULT_LEASE_MS = 30_000;
 /** Cursors only need to be tamper-evident; set a secret of your own to make them unforgeable. */
-const DEFAULT_CURSOR_SECRET = 'durable-workflows-cursor';
+export const DEFAULT_CURSOR_SECRET = 'durable-workflows-cursor';
 
 /** Assembles the engine from its ports; no framework involved. */
 export function createEngine(options: EngineOptions): Engine {

@@ -59,6 +59,11 @@ export interface History {
 
 export const DEFAULT_PAGE_SIZE = 25;
 
+/** What a list cursor is valid for: the workflow and the status filter it was issued with. */
+export function listCursorScope(workflowName: string, status?: InstanceStatus): string {
+  return `instances:${workflowName}:${status ?? '*'}`;
+}
+
 /** Read-side of the engine: instance details, listings and history, with signed cursors. */
 export class InstanceQueries {
   private readonly cursors: CursorCodec;
@@ -76,7 +81,7 @@ export class InstanceQueries {
     this.assertWorkflow(workflowName);
     const limit = this.pageSize(options.pageSize);
     assertOneOf('status', options.status, INSTANCE_STATUSES);
-    const scope = `instances:${workflowName}:${options.status ?? '*'}`;
+    const scope = listCursorScope(workflowName, options.status);
     const after = options.cursor ? this.cursors.decode<{ createdAt: number; instanceId: string }>(scope, options.cursor) : undefined;
     const rows = await this.deps.store.listInstances({ workflowName, status: options.status, order: 'desc', limit: limit + 1, after });
     const page = rows.slice(0, limit);
