@@ -1,5 +1,5 @@
 import type { InstanceRecord, Lease, NewLogRecord, StepRecord } from '../engine/model';
-import type { InstancePatch, LeaseCheck } from '../engine/ports/store';
+import type { EventDelivery, InstancePatch, LeaseCheck } from '../engine/ports/store';
 import { encodeRows, INSTANCE_ROW, LOG_ROW, STEP_ROW, STEP_UPSERT } from './row-encoders';
 import type { SqlExecutor } from './sql-executor';
 import { RUNNABLE_CHANNEL } from './sql-store-transaction';
@@ -14,22 +14,22 @@ import { RUNNABLE_CHANNEL } from './sql-store-transaction';
 const LEASE_PARAMS = (lease: Lease) => [lease.workflowName, lease.instanceId, lease.runNumber, lease.token];
 const LEASE_MATCH = 'workflow_name = $1 AND instance_id = $2 AND run_number = $3 AND lease_token = $4';
 
-/** Step and log inserts that happen only when the `lease` CTE found the lease. */
-function progressWrites(sql: SqlExecutor, steps: StepRecord[], logs: NewLogRecord[], first: number) {
+/** Step and log inserts that happen only when the `guard` CTE (the lease, by default) yields a row. */
+function progressWrites(sql: SqlExecutor, steps: StepRecord[], logs: NewLogRecord[], first: number, guard = 'lease') {
   const ctes: string[] = [];
   const values: unknown[] = [];
   let next = first;
   if (steps.length) {
     const rows = encodeRows(sql.dialect, STEP_ROW, steps, next, true);
     ctes.push(`steps AS (INSERT INTO workflow_step (${STEP_ROW.columns})
-      SELECT v.* FROM (VALUES ${rows.placeholders}) v WHERE EXISTS (SELECT 1 FROM lease) ${STEP_UPSERT})`);
+      SELECT v.* FROM (VALUES ${rows.placeholders}) v WHERE EXISTS (SELECT 1 FROM ${guard}) ${STEP_UPSERT})`);
     values.push(...rows.values);
     next += rows.values.length;
   }
   if (logs.length) {
     const rows = encodeRows(sql.dialect, LOG_ROW, logs, next, true);
     ctes.push(`logs AS (INSERT INTO workflow_log (${LOG_ROW.columns})
-      SELECT v.* FROM (VALUES ${rows.placeholders}) v WHERE EXISTS (SELECT 1 FROM lease))`);
+      SELECT v.* FROM (VALUES ${rows.placeholders}) v WHERE EXISTS (SELECT 1 FROM ${guard}))`);
     values.push(...rows.values);
   }
   return { ctes: ctes.map((cte) => `, ${cte}`).join(''), values };
@@ -45,13 +45,36 @@ export async function saveProgressInOneStatement(
   lease: Lease,
   steps: StepRecord[],
   logs: NewLogRecord[],
+  delivery?: EventDelivery,
 ): Promise<LeaseCheck | null> {
+  if (delivery) return deliverInOneStatement(sql, lease, steps, logs, delivery);
   const writes = progressWrites(sql, steps, logs, 5);
   const [row] = await sql.rows<{ pause_requested: boolean }>(
     `WITH lease AS (SELECT pause_requested FROM workflow_task WHERE ${LEASE_MATCH} FOR SHARE)${writes.ctes}
      SELECT pause_requested FROM lease`,
     [...LEASE_PARAMS(lease), ...writes.values],
   );
+  return row ? { pauseRequested: row.pause_requested } : null;
+}
+
+/** The same, consuming an event too: nothing is written unless the event was still undelivered. */
+async function deliverInOneStatement(
+  sql: SqlExecutor,
+  lease: Lease,
+  steps: StepRecord[],
+  logs: NewLogRecord[],
+  { event, stepName, at }: EventDelivery,
+): Promise<LeaseCheck | null> {
+  const writes = progressWrites(sql, steps, logs, 8, 'delivered');
+  const [row] = await sql.rows<{ pause_requested: boolean; delivered: number }>(
+    `WITH lease AS (SELECT pause_requested FROM workflow_task WHERE ${LEASE_MATCH} FOR SHARE),
+     delivered AS (UPDATE workflow_event SET delivered_at = $5, consumed_by_step = $6
+       WHERE workflow_name = $1 AND instance_id = $2 AND id = $7 AND delivered_at IS NULL AND EXISTS (SELECT 1 FROM lease)
+       RETURNING 1)${writes.ctes}
+     SELECT pause_requested, (SELECT count(*) FROM delivered)::int AS delivered FROM lease`,
+    [...LEASE_PARAMS(lease), sql.dialect.time(at), stepName, event.id, ...writes.values],
+  );
+  if (row && row.delivered !== 1) throw new Error(`Event ${event.id} was already delivered`);
   return row ? { pauseRequested: row.pause_requested } : null;
 }
 

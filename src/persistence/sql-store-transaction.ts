@@ -174,12 +174,25 @@ export class SqlStoreTransaction implements StoreTransaction {
     if (this.sql.dialect.name === 'postgres') await this.sql.rows(`SELECT pg_notify($1, '')`, [RUNNABLE_CHANNEL]);
   }
 
-  async isWaitingFor(key: InstanceKey, runNumber: number, type: string): Promise<boolean> {
-    const rows = await this.sql.rows(
-      `SELECT 1 AS found FROM workflow_step
-       WHERE ${RUN_KEY} AND type = 'waitForEvent' AND status = 'waiting' AND wait_event_type = $4 LIMIT 1`,
-      [key.workflowName, key.instanceId, runNumber, type],
+  async wakeIfWaitingFor(key: InstanceKey, runNumber: number, type: string, now: number): Promise<boolean> {
+    const params = [key.workflowName, key.instanceId, runNumber, type, this.time(now)];
+    const waiting = `SELECT 1 FROM workflow_step WHERE ${RUN_KEY} AND type = 'waitForEvent' AND status = 'waiting' AND wait_event_type = $4`;
+    if (this.sql.dialect.name === 'sqlite') {
+      if (!(await this.sql.rows(`${waiting} LIMIT 1`, params)).length) return false;
+      await this.sql.run(`UPDATE workflow_instance SET status = 'queued', updated_at = $5 WHERE ${KEY}`, params);
+      await this.sql.run(`UPDATE workflow_task SET due_at = $5 WHERE ${KEY}`, params);
+      return true;
+    }
+    // One round trip; the caller already holds both rows' locks.
+    const [row] = await this.sql.rows<{ woke: number }>(
+      `WITH waiting AS (${waiting} LIMIT 1),
+       instance AS (UPDATE workflow_instance SET status = 'queued', updated_at = $5 WHERE ${KEY} AND EXISTS (SELECT 1 FROM waiting)),
+       task AS (UPDATE workflow_task SET due_at = $5 WHERE ${KEY} AND EXISTS (SELECT 1 FROM waiting)),
+       signal AS (SELECT pg_notify('${RUNNABLE_CHANNEL}', '') FROM waiting)
+       SELECT (SELECT count(*) FROM signal)::int AS woke`,
+      params,
     );
-    return rows.length > 0;
+    return row.woke === 1;
   }
+
 }

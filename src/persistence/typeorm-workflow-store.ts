@@ -3,6 +3,7 @@ import type { EventRecord, InstanceKey, InstanceRecord, Lease, LogRecord, NewLog
 import type {
   ClaimRequest,
   ClaimedRun,
+  EventDelivery,
   FinishPatch,
   InstanceListQuery,
   LeaseCheck,
@@ -76,11 +77,14 @@ export class TypeormWorkflowStore implements WorkflowStore {
     });
   }
 
-  saveProgress(lease: Lease, steps: StepRecord[], logs: NewLogRecord[]): Promise<LeaseCheck | null> {
-    if (this.dialect.name === 'postgres') return saveProgressInOneStatement(this.connections.statement(), lease, steps, logs);
+  saveProgress(lease: Lease, steps: StepRecord[], logs: NewLogRecord[], delivery?: EventDelivery): Promise<LeaseCheck | null> {
+    if (this.dialect.name === 'postgres') return saveProgressInOneStatement(this.connections.statement(), lease, steps, logs, delivery);
     return this.sqlTransaction(async (tx) => {
       const check = await tx.checkLease(lease);
       if (check) {
+        if (delivery && !(await tx.markEventDelivered(delivery.event, delivery.stepName, delivery.at))) {
+          throw new Error(`Event ${delivery.event.id} was already delivered`);
+        }
         await tx.saveSteps(steps);
         await tx.insertLogs(logs);
       }

@@ -164,10 +164,7 @@ export class InstanceLifecycle {
         consumedByStep: null,
       });
       const wakes = transition.kind === 'store' && transition.wakes && instance.status === 'waiting';
-      if (wakes && task && (await tx.isWaitingFor(key, instance.runNumber, input.type))) {
-        await tx.updateInstance(key, { status: 'queued', updatedAt: now });
-        await tx.putTasks([{ ...task, dueAt: now }]);
-        await tx.signalRunnable();
+      if (wakes && task && (await tx.wakeIfWaitingFor(key, instance.runNumber, input.type, now))) {
         runnable = true;
         return { instance: { ...instance, status: 'queued' as const, updatedAt: now }, event };
       }

@@ -11,6 +11,13 @@ import type {
   TaskRecord,
 } from '../model';
 
+/** A `waitForEvent` consuming an event, in the same write as its step row; throws if already delivered. */
+export interface EventDelivery {
+  event: EventRecord;
+  stepName: string;
+  at: number;
+}
+
 /** What a runner learns when it checks its lease. */
 export interface LeaseCheck {
   /** A pause was asked for: stop at this step boundary. */
@@ -80,7 +87,7 @@ export interface WorkflowStore {
    * A runner's progress (step rows, log lines), written only while `lease` holds; null (and
    * nothing written) when it was lost. Does not extend the lease.
    */
-  saveProgress(lease: Lease, steps: StepRecord[], logs: NewLogRecord[]): Promise<LeaseCheck | null>;
+  saveProgress(lease: Lease, steps: StepRecord[], logs: NewLogRecord[], delivery?: EventDelivery): Promise<LeaseCheck | null>;
   /** Ends a run while `lease` holds: the instance takes `patch`, the queue row goes; false when lost. */
   finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[]): Promise<boolean>;
 
@@ -128,8 +135,6 @@ export interface StoreTransaction {
 
   insertEvent(event: NewEventRecord): Promise<EventRecord>;
   findEvent(key: InstanceKey, eventId: string): Promise<EventRecord | null>;
-  /** Marks an event delivered to a step; false when it was already delivered. */
-  markEventDelivered(event: EventRecord, stepName: string, at: number): Promise<boolean>;
   /** True when the run has an undelivered event of one of `types` created no later than its deadline. */
   hasDeliverableEvent(key: InstanceKey, runNumber: number, waits: { type: string; deadline: number }[]): Promise<boolean>;
   /**
@@ -137,6 +142,9 @@ export interface StoreTransaction {
    * (PostgreSQL NOTIFY; nothing on a single-process database).
    */
   signalRunnable(): Promise<void>;
-  /** True when the run is suspended on a `waitForEvent` of this type. */
-  isWaitingFor(key: InstanceKey, runNumber: number, type: string): Promise<boolean>;
+  /**
+   * When the run is suspended on a `waitForEvent` of this type: makes it runnable now (instance
+   * `queued`, due now, signalled) and returns true. Otherwise changes nothing.
+   */
+  wakeIfWaitingFor(key: InstanceKey, runNumber: number, type: string, now: number): Promise<boolean>;
 }

@@ -2,7 +2,7 @@ import type { LogLevel, WorkflowDefinition, WorkflowEvent } from '../definition/
 import { type ErrorInfo, toErrorInfo } from '../errors';
 import { parseJson, serializeJson } from '../json';
 import type { EventRecord, NewLogRecord, StepRecord, StepType, TaskRecord } from '../model';
-import type { ClaimedRun, LeaseCheck, StoreTransaction } from '../ports/store';
+import type { ClaimedRun, EventDelivery, LeaseCheck, StoreTransaction } from '../ports/store';
 import { StepApi } from '../step/step-api';
 import { buildLogRecord } from '../step/step-log';
 import { stepScope } from '../step/step-scope';
@@ -200,13 +200,14 @@ export class RunExecution {
   }
 
   /**
-   * Commits deferred rows and `record` in one transaction, if the lease still holds. Throws
+   * Commits deferred rows and `record` (and consumes `delivery`'s event) in one transaction, if
+   * the lease still holds. Throws
    * `LeaseLostError` (and ends this execution) when it does not.
    */
-  commit(record?: StepRecord): Promise<void> {
+  commit(record?: StepRecord, delivery?: EventDelivery): Promise<void> {
     if (record) this.defer(record);
     return this.write(async (steps, logs) => {
-      const check = await this.deps.store.saveProgress(this.claim.lease, steps, logs);
+      const check = await this.deps.store.saveProgress(this.claim.lease, steps, logs, delivery);
       if (!check) throw new LeaseLostError(this.claim.lease);
       this.pauseRequested = check.pauseRequested;
     });

@@ -221,12 +221,7 @@ export class StepApi implements WorkflowStep {
     if (event) {
       const received = { type, payload: parseJson(event.payload) ?? null, timestamp: new Date(event.createdAt).toISOString() };
       const record = this.run.stepRecord(name, 'waitForEvent', { status: 'completed', result: JSON.stringify(received) });
-      this.run.defer(record);
-      await this.run.commitWith(async (tx) => {
-        if (!(await tx.markEventDelivered(event, name, this.run.now()))) {
-          throw new Error(`Event ${event.id} was delivered twice`);
-        }
-      });
+      await this.run.commit(record, { event, stepName: name, at: this.run.now() });
       return readResult(record);
     }
     if (deadline <= this.run.now()) {
