@@ -27,6 +27,11 @@ export async function freshDatabase(name: string): Promise<string> {
   return databaseUrl(name);
 }
 
+/** Benchmark databases are large (W4 holds gigabytes): each workload drops its own when done. */
+export async function dropDatabase(name: string): Promise<void> {
+  await withClient(ADMIN_URL, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
 export interface DatabaseCounters {
   commits: number;
   rowsWritten: number;

@@ -19,7 +19,7 @@ const rssMb = (pid: number) => {
  * `waiting` instances suspended on `waitForEvent`, all created over HTTP and advanced by it.
  */
 export async function runMemory(options: { waiting: number }): Promise<MemoryResult> {
-  const url = await freshDatabase(`bench_mem_${process.pid}`);
+  const url = await freshDatabase('bench_mem');
   const service = await startServiceProcess(url);
   try {
     await new Promise((resolve) => setTimeout(resolve, 3_000));

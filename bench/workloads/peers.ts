@@ -11,7 +11,7 @@ export function runDbos(workload: 'w1' | 'w2' | 'w3'): Record<string, number | s
   if (!existsSync(join(PEERS, 'node_modules', '@dbos-inc'))) {
     execFileSync('npm', ['ci', '--prefix', PEERS, '--no-audit', '--no-fund'], { stdio: 'inherit' });
   }
-  const result = spawnSync(process.execPath, [join(PEERS, 'dbos-bench.mjs'), '--workload', workload, '--database-url', databaseUrl(`bench_dbos_${process.pid}`)], {
+  const result = spawnSync(process.execPath, [join(PEERS, 'dbos-bench.mjs'), '--workload', workload, '--database-url', databaseUrl('bench_dbos')], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -32,7 +32,7 @@ export interface CommitLimit {
  * with a jsonb column, against the same server.
  */
 export async function runPgbench(seconds = 15): Promise<CommitLimit> {
-  const name = `bench_pgbench_${process.pid}`;
+  const name = 'bench_pgbench';
   const url = await freshDatabase(name);
   await withClient(url, (client) => client.query('CREATE TABLE commits (id bigserial PRIMARY KEY, doc jsonb NOT NULL)'));
   const script = join(ROOT, 'dist-bench', 'pgbench-insert.sql');

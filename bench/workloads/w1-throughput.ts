@@ -48,7 +48,7 @@ export async function runThroughput(options: {
   /** Reuse this database (W4 runs W1 on a loaded one). */
   databaseName?: string;
 }): Promise<ThroughputResult> {
-  const name = options.databaseName ?? `bench_w1_${process.pid}`;
+  const name = options.databaseName ?? 'bench_w1';
   const url =
     options.database === 'postgres'
       ? options.databaseName

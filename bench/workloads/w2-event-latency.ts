@@ -20,7 +20,7 @@ export interface LatencyResult {
  * hears of it through LISTEN/NOTIFY.
  */
 export async function runEventLatency(options: { label: string; instances: number; viaOtherProcess: boolean }): Promise<LatencyResult> {
-  const url = await freshDatabase(`bench_w2_${process.pid}`);
+  const url = await freshDatabase('bench_w2');
   const service = await startInProcessService({ url });
   let apiOnly: ServiceProcess | undefined;
   try {

@@ -17,7 +17,7 @@ export interface TimerResult {
  * minus (when the step before it ran + 1000 ms) — the same measure as the DBOS peer's.
  */
 export async function runTimerAccuracy(options: { label: string; instances: number }): Promise<TimerResult> {
-  const url = await freshDatabase(`bench_w3_${process.pid}`);
+  const url = await freshDatabase('bench_w3');
   const service = await startInProcessService({ url });
   try {
     const ids = Array.from({ length: options.instances }, (_, i) => `w3-${i}`);

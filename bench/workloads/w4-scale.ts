@@ -1,7 +1,7 @@
 import { DEFAULT_CURSOR_SECRET } from '../../src/engine/create-engine';
 import { CursorCodec } from '../../src/engine/cursors';
 import { listCursorScope } from '../../src/engine/queries/instance-queries';
-import { databaseUrl, freshDatabase, withClient } from '../support/postgres';
+import { databaseUrl, dropDatabase, freshDatabase, withClient } from '../support/postgres';
 import { startInProcessService } from '../support/service';
 import { percentile, round } from '../support/stats';
 import { runThroughput, type ThroughputResult } from './w1-throughput';
@@ -24,7 +24,7 @@ export interface ScaleResult {
  * and W1 again on the loaded database.
  */
 export async function runScale(options: { instances: number; samples?: number }): Promise<ScaleResult> {
-  const name = `bench_w4_${process.pid}`;
+  const name = 'bench_w4';
   const url = await freshDatabase(name);
   // The service applies the migrations; then the bulk load goes in underneath it.
   const service = await startInProcessService({ url });
@@ -59,6 +59,7 @@ export async function runScale(options: { instances: number; samples?: number })
     await service.close();
   }
   const throughput = await runThroughput({ label: 'W1 on the loaded database', database: 'postgres', instances: 2000, databaseName: name });
+  await dropDatabase(name);
   return { label: 'W4 scale', instances: options.instances, steps: options.instances * STEPS_PER_INSTANCE, loadSeconds, queries, throughput };
 }
 

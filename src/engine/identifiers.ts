@@ -15,22 +15,12 @@ export function isValidWorkflowName(value: unknown): value is string {
   return typeof value === 'string' && WORKFLOW_NAME_PATTERN.test(value);
 }
 
+const ID_RULE = `1-${MAX_ID_LENGTH} characters of letters, digits, '_' and '-', not starting with '-'`;
+
 export function assertInstanceId(value: unknown): asserts value is string {
-  if (!isValidId(value)) {
-    throw new EngineError(
-      'INVALID_INSTANCE_ID',
-      `Instance id must be 1-${MAX_ID_LENGTH} characters of letters, digits, '_' and '-', not starting with '-'`,
-      { value },
-    );
-  }
+  if (!isValidId(value)) throw new EngineError('INVALID_INSTANCE_ID', `Instance id must be ${ID_RULE}`, { value });
 }
 
 export function assertEventType(value: unknown): asserts value is string {
-  if (!isValidId(value)) {
-    throw new EngineError(
-      'INVALID_EVENT_TYPE',
-      `Event type must be 1-${MAX_ID_LENGTH} characters of letters, digits, '_' and '-', not starting with '-'`,
-      { value },
-    );
-  }
+  if (!isValidId(value)) throw new EngineError('INVALID_EVENT_TYPE', `Event type must be ${ID_RULE}`, { value });
 }

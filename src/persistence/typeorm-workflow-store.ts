@@ -30,6 +30,7 @@ import { SqlStoreTransaction } from './sql-store-transaction';
 export class TypeormWorkflowStore implements WorkflowStore {
   readonly dialect: Dialect;
   private readonly connections: Connections;
+  private autovacuumOn?: boolean;
 
   constructor(readonly dataSource: DataSource) {
     const isPostgres = dataSource.options.type === 'postgres';
@@ -213,6 +214,17 @@ export class TypeormWorkflowStore implements WorkflowStore {
       const [row] = await sql.rows<{ now_ms: unknown }>(this.dialect.nowMsSql);
       return Math.round(Number(row.now_ms));
     });
+  }
+
+  /**
+   * Claims read the queue through its due index only while the planner knows how big the queue
+   * is. Autovacuum keeps that knowledge fresh (see the queue-autovacuum migration); where it is
+   * switched off, the store analyzes the queue table itself.
+   */
+  async housekeeping(): Promise<void> {
+    if (this.dialect.name !== 'postgres') return;
+    this.autovacuumOn ??= (await this.read((sql) => sql.rows<{ on: boolean }>(`SELECT current_setting('autovacuum') = 'on' AS on`)))[0].on;
+    if (!this.autovacuumOn) await this.read((sql) => sql.run('ANALYZE workflow_task'));
   }
 
   private readRunStream<R>(

@@ -8,6 +8,8 @@ import { PostgresWakeListener } from './postgres-wake-listener';
 import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../workflows-module-options';
 
 const POLL_TIMEOUT = 'workflows-runner-poll';
+const HOUSEKEEPING_INTERVAL = 'workflows-runner-housekeeping';
+const HOUSEKEEPING_EVERY_MS = 30_000;
 const DUE_TIMEOUT = 'workflows-runner-due';
 /** Claims are taken a few at a time so one busy process does not hoard the queue. */
 const CLAIM_BATCH = 10;
@@ -47,6 +49,11 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
       await this.listener.start();
     }
     this.schedulePoll();
+    const housekeeping = setInterval(() => {
+      this.engine.deps.store.housekeeping().catch((error: Error) => this.logger.warn(`Housekeeping failed: ${error.message}`));
+    }, HOUSEKEEPING_EVERY_MS);
+    housekeeping.unref();
+    this.scheduler.addInterval(HOUSEKEEPING_INTERVAL, housekeeping);
     this.wake();
   }
 
@@ -60,6 +67,7 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
     await this.listener?.stop();
     this.clearTimeout(POLL_TIMEOUT);
     this.clearTimeout(DUE_TIMEOUT);
+    if (this.scheduler.doesExist('interval', HOUSEKEEPING_INTERVAL)) this.scheduler.deleteInterval(HOUSEKEEPING_INTERVAL);
     const runner = this.engine.client.runner;
     runner.drain();
     if (!this.inFlight.size) return;

@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { ManagementAction } from '../../engine/lifecycle/transitions';
 import { WorkflowsClient } from '../../engine/workflows-client';
@@ -18,6 +18,21 @@ const ACTIONS: Record<ManagementAction, string> = {
   restart: 'Starts a new run (runNumber + 1) from the beginning, from any state; earlier runs stay readable in history.',
   terminate: 'Ends the instance for good; the result of a step in flight is discarded.',
 };
+
+/** POST `:instanceId/<action>`: one of the four management actions, documented from ACTIONS. */
+function ManagementRoute(action: ManagementAction, summary: string) {
+  return applyDecorators(
+    Post(`:instanceId/${action}`),
+    HttpCode(HttpStatus.OK),
+    Authorize('management'),
+    ApiOperation({ summary, description: ACTIONS[action] }),
+    ApiInstanceParams(),
+    ApiOkResponse({ type: ActionResultDto }),
+    action === 'restart'
+      ? ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'VALIDATION_ERROR')
+      : ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL', 'VALIDATION_ERROR'),
+  );
+}
 
 @WorkflowsApiController('workflows/:workflowName/instances', 'instances')
 export class InstancesController {
@@ -79,13 +94,7 @@ export class InstancesController {
     return this.client.get(workflowName, instanceId);
   }
 
-  @Post(':instanceId/pause')
-  @HttpCode(HttpStatus.OK)
-  @Authorize('management')
-  @ApiOperation({ summary: 'Pause an instance', description: ACTIONS.pause })
-  @ApiInstanceParams()
-  @ApiOkResponse({ type: ActionResultDto })
-  @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL')
+  @ManagementRoute('pause', 'Pause an instance')
   pause(
     @Param('workflowName') workflowName: string,
     @Param('instanceId') instanceId: string,
@@ -95,13 +104,7 @@ export class InstancesController {
     return this.act('pause', workflowName, instanceId);
   }
 
-  @Post(':instanceId/resume')
-  @HttpCode(HttpStatus.OK)
-  @Authorize('management')
-  @ApiOperation({ summary: 'Resume an instance', description: ACTIONS.resume })
-  @ApiInstanceParams()
-  @ApiOkResponse({ type: ActionResultDto })
-  @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL')
+  @ManagementRoute('resume', 'Resume an instance')
   resume(
     @Param('workflowName') workflowName: string,
     @Param('instanceId') instanceId: string,
@@ -111,13 +114,7 @@ export class InstancesController {
     return this.act('resume', workflowName, instanceId);
   }
 
-  @Post(':instanceId/restart')
-  @HttpCode(HttpStatus.OK)
-  @Authorize('management')
-  @ApiOperation({ summary: 'Restart an instance', description: ACTIONS.restart })
-  @ApiInstanceParams()
-  @ApiOkResponse({ type: ActionResultDto })
-  @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND')
+  @ManagementRoute('restart', 'Restart an instance')
   restart(
     @Param('workflowName') workflowName: string,
     @Param('instanceId') instanceId: string,
@@ -127,13 +124,7 @@ export class InstancesController {
     return this.act('restart', workflowName, instanceId);
   }
 
-  @Post(':instanceId/terminate')
-  @HttpCode(HttpStatus.OK)
-  @Authorize('management')
-  @ApiOperation({ summary: 'Terminate an instance', description: ACTIONS.terminate })
-  @ApiInstanceParams()
-  @ApiOkResponse({ type: ActionResultDto })
-  @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL')
+  @ManagementRoute('terminate', 'Terminate an instance')
   terminate(
     @Param('workflowName') workflowName: string,
     @Param('instanceId') instanceId: string,

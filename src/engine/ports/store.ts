@@ -112,6 +112,8 @@ export interface WorkflowStore {
   nextDueAt(workflowNames: string[]): Promise<number | null>;
   /** The database server's clock, in epoch milliseconds. */
   databaseNow(): Promise<number>;
+  /** Periodic upkeep the runner triggers (keeping the queue's planner statistics fresh). */
+  housekeeping(): Promise<void>;
 }
 
 export interface StoreTransaction {

@@ -246,37 +246,39 @@ export class RunExecution {
     }
   }
 
+  /** A line from workflow code: it belongs to the step attempt it was written in, if any. */
   log(level: LogLevel, message: unknown, data: unknown, category: string | undefined): void {
     if (this.settled) return;
     const scope = stepScope.getStore();
-    this.pendingLogs.push(
-      buildLogRecord(this.deps.limits, {
-        ...this.key,
-        runNumber: this.runNumber,
-        stepName: scope?.stepName ?? null,
-        attempt: scope?.attempt ?? null,
-        level,
-        category: category === 'system' ? 'workflow' : (category ?? 'workflow'),
-        message,
-        data,
-        isReplay: !scope && this.replaying,
-        createdAt: this.now(),
-      }),
-    );
+    this.addLog(level, message, data, {
+      category: category === 'system' ? 'workflow' : (category ?? 'workflow'),
+      step: scope && { name: scope.stepName, attempt: scope.attempt },
+      isReplay: !scope && this.replaying,
+    });
   }
 
+  /** A line the engine writes itself (category `system`). */
   systemLog(level: LogLevel, message: string, step?: { name: string; attempt: number }, data?: unknown): void {
+    this.addLog(level, message, data, { category: 'system', step, isReplay: false });
+  }
+
+  private addLog(
+    level: LogLevel,
+    message: unknown,
+    data: unknown,
+    where: { category: string; step?: { name: string; attempt: number }; isReplay: boolean },
+  ): void {
     this.pendingLogs.push(
       buildLogRecord(this.deps.limits, {
         ...this.key,
         runNumber: this.runNumber,
-        stepName: step?.name ?? null,
-        attempt: step?.attempt ?? null,
+        stepName: where.step?.name ?? null,
+        attempt: where.step?.attempt ?? null,
         level,
-        category: 'system',
+        category: where.category,
         message,
         data,
-        isReplay: false,
+        isReplay: where.isReplay,
         createdAt: this.now(),
       }),
     );
