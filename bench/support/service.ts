@@ -16,7 +16,7 @@ const benchWorkflows = Object.values(require(BENCH_WORKFLOWS)) as never[];
 export interface Service {
   client: WorkflowsClient;
   baseUrl: string;
-  /** SQL on the service's own database connection. */
+  /** `$1`-style SQL on the service's own database (either dialect). */
   query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
@@ -41,7 +41,7 @@ export async function startInProcessService(options: { url: string; concurrency?
   return {
     client: app.get(WorkflowsClient),
     baseUrl: `http://127.0.0.1:${port}/api/workflows`,
-    query: (sql, params = []) => store.dataSource.query(sql, params),
+    query: (sql, params = []) => store.dataSource.query(...store.dialect.prepare(sql, params)),
     close: () => app.close(),
   };
 }
@@ -83,17 +83,28 @@ export async function startServiceProcess(url: string, env: Record<string, strin
   };
 }
 
-/** Waits until `count` instances of a workflow are complete, polling every `everyMs`; returns the polls made. */
-export async function waitUntilComplete(service: Service, workflow: string, count: number, everyMs = 20, timeoutMs = 300_000): Promise<number> {
+/**
+ * Waits until no run of `workflow` is left in the queue (every one created so far has finished),
+ * polling every `everyMs`; returns the polls made. The queue holds only unfinished runs, so this
+ * stays cheap on a database with a million finished instances.
+ */
+export async function waitUntilFinished(service: Service, workflow: string, everyMs = 20, timeoutMs = 300_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (let polls = 1; ; polls++) {
-    const [row] = await service.query(
-      `SELECT count(*) AS n FROM workflow_instance WHERE workflow_name = '${workflow}' AND status = 'complete'`,
-    );
-    if (Number(row.n) >= count) return polls;
-    if (Date.now() > deadline) throw new Error(`only ${row.n} of ${count} ${workflow} instances completed`);
+    const [row] = await service.query(`SELECT count(*) AS n FROM workflow_task WHERE workflow_name = $1`, [workflow]);
+    if (Number(row.n) === 0) return polls;
+    if (Date.now() > deadline) throw new Error(`${row.n} ${workflow} runs still unfinished after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** How many of the instances whose ids start with `prefix` are complete (not timed: it may be slow). */
+export async function countComplete(service: Service, workflow: string, prefix: string): Promise<number> {
+  const [row] = await service.query(
+    `SELECT count(*) AS n FROM workflow_instance WHERE workflow_name = $1 AND instance_id LIKE $2 AND status = 'complete'`,
+    [workflow, `${prefix}%`],
+  );
+  return Number(row.n);
 }
 
 /** Runs `work` over `items` with at most `parallel` in flight. */

@@ -1,5 +1,5 @@
 import { freshDatabase } from '../support/postgres';
-import { startInProcessService, waitUntilComplete } from '../support/service';
+import { startInProcessService, waitUntilFinished } from '../support/service';
 import { percentile, round } from '../support/stats';
 
 const WORKFLOW = 'bench-sleep';
@@ -24,7 +24,7 @@ export async function runTimerAccuracy(options: { label: string; instances: numb
     for (let i = 0; i < ids.length; i += 100) {
       await service.client.createBatch(WORKFLOW, ids.slice(i, i + 100).map((id) => ({ id })));
     }
-    await waitUntilComplete(service, WORKFLOW, options.instances, 50, 60_000);
+    await waitUntilFinished(service, WORKFLOW, 50, 60_000);
     const lateness: number[] = [];
     for (const id of ids) {
       const { details } = await service.client.get(WORKFLOW, id);
