@@ -14,8 +14,6 @@ export const INSTANCE_STATUSES = [
 ] as const;
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly InstanceStatus[] = ['complete', 'errored', 'terminated'];
-
 /** Reads a stored status; anything this version does not know is reported as `unknown`. */
 export function toInstanceStatus(value: string): InstanceStatus {
   return (INSTANCE_STATUSES as readonly string[]).includes(value) ? (value as InstanceStatus) : 'unknown';

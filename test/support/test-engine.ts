@@ -5,7 +5,8 @@ import type { TickOptions } from '../../src/engine/runner/runner';
 import type { TypeormWorkflowStore } from '../../src/persistence/typeorm-workflow-store';
 import { createTestStore, type DatabaseKind } from './databases';
 
-const TABLES = ['workflow_log', 'workflow_event', 'workflow_step', 'workflow_task', 'workflow_instance'];
+/** In the order the engine locks them (queue row, instance, then the rest), so emptying never deadlocks. */
+const TABLES = ['workflow_task', 'workflow_instance', 'workflow_step', 'workflow_event', 'workflow_log'];
 
 /**
  * One database per test file and kind, emptied before each test that asks for an engine:

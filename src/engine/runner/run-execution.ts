@@ -42,6 +42,7 @@ export class RunExecution {
   private pauseRequested = false;
   private fatal?: ErrorInfo;
   private settled = false;
+  /** No write may happen any more: the lease is gone, or this claim is over. */
   private lost = false;
   /** Set on shutdown: no new step starts; the run suspends at its next step boundary. */
   private stopping = false;
@@ -317,7 +318,11 @@ export class RunExecution {
   private settle(end: () => Promise<ExecutionOutcome>): void {
     if (this.settled) return;
     this.settled = true;
-    this.resolveOutcome(end().catch((error: unknown) => this.lostOutcome(error)));
+    const outcome = end().catch((error: unknown) => this.lostOutcome(error));
+    // Once the run has finished, suspended or been given up, steps still in flight (a concurrent
+    // step that outlived a failure, a timed-out attempt) have nothing left to write to.
+    void outcome.then(() => (this.lost = true));
+    this.resolveOutcome(outcome);
   }
 
   private abandon(error: unknown): void {
