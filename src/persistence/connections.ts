@@ -32,9 +32,11 @@ interface PgPool extends PgClient {
  * cache stays small.
  */
 const statementNames = new Map<string, string>();
-function statementName(text: string): string {
+/** Past this many shapes, further ones are sent unprepared, so no session's cache grows without end. */
+const MAX_PREPARED_SHAPES = 1_000;
+function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
-  if (!name) {
+  if (!name && statementNames.size < MAX_PREPARED_SHAPES) {
     name = `wf_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
     statementNames.set(text, name);
   }

@@ -43,8 +43,11 @@ export class SqlStoreTransaction implements StoreTransaction {
   async lockInstance(key: InstanceKey) {
     const lock = this.sql.dialect.forUpdate;
     const args = [key.workflowName, key.instanceId];
-    const [task] = await this.sql.rows(`SELECT * FROM workflow_task WHERE ${KEY}${lock}`, args);
+    let [task] = await this.sql.rows(`SELECT * FROM workflow_task WHERE ${KEY}${lock}`, args);
     const [instance] = await this.sql.rows(`SELECT * FROM workflow_instance WHERE ${KEY}${lock}`, args);
+    // A finished instance has no queue row to lock first; a restart may have given it one while
+    // this transaction waited for the instance row. Read (and lock) it again.
+    if (!task) [task] = await this.sql.rows(`SELECT * FROM workflow_task WHERE ${KEY}${lock}`, args);
     const d = this.sql.dialect;
     return { instance: instance ? instanceFromRow(d, instance) : null, task: task ? taskFromRow(d, task) : null };
   }
@@ -60,10 +63,10 @@ export class SqlStoreTransaction implements StoreTransaction {
     return row ? { pauseRequested: Boolean(row.pause_requested) } : null;
   }
 
-  /** The lease check without extending it (SQLite's single writer needs no lock). */
+  /** The lease check without extending it; it locks the queue row where the database has row locks. */
   async checkLease(lease: Lease): Promise<LeaseCheck | null> {
     const [row] = await this.sql.rows<{ pause_requested: unknown }>(
-      `SELECT pause_requested FROM workflow_task WHERE ${RUN_KEY} AND lease_token = $4`,
+      `SELECT pause_requested FROM workflow_task WHERE ${RUN_KEY} AND lease_token = $4${this.sql.dialect.forUpdate}`,
       [lease.workflowName, lease.instanceId, lease.runNumber, lease.token],
     );
     return row ? { pauseRequested: Boolean(row.pause_requested) } : null;
@@ -108,15 +111,17 @@ export class SqlStoreTransaction implements StoreTransaction {
   }
 
   async saveSteps(steps: StepRecord[]): Promise<void> {
-    if (!steps.length) return;
-    const rows = encodeRows(this.sql.dialect, STEP_ROW, steps);
-    await this.sql.run(`INSERT INTO workflow_step (${STEP_ROW.columns}) VALUES ${rows.placeholders} ${STEP_UPSERT}`, rows.values);
+    for (const chunk of chunks(steps)) {
+      const rows = encodeRows(this.sql.dialect, STEP_ROW, chunk);
+      await this.sql.run(`INSERT INTO workflow_step (${STEP_ROW.columns}) VALUES ${rows.placeholders} ${STEP_UPSERT}`, rows.values);
+    }
   }
 
   async insertLogs(logs: NewLogRecord[]): Promise<void> {
-    if (!logs.length) return;
-    const rows = encodeRows(this.sql.dialect, LOG_ROW, logs);
-    await this.sql.run(`INSERT INTO workflow_log (${LOG_ROW.columns}) VALUES ${rows.placeholders}`, rows.values);
+    for (const chunk of chunks(logs)) {
+      const rows = encodeRows(this.sql.dialect, LOG_ROW, chunk);
+      await this.sql.run(`INSERT INTO workflow_log (${LOG_ROW.columns}) VALUES ${rows.placeholders}`, rows.values);
+    }
   }
 
   async insertEvent(event: NewEventRecord): Promise<EventRecord> {
@@ -195,4 +200,16 @@ export class SqlStoreTransaction implements StoreTransaction {
     return row.woke === 1;
   }
 
+}
+
+/**
+ * Rows per INSERT: a statement may bind at most 32,766 parameters on SQLite (65,535 on
+ * PostgreSQL), and a step row takes 19.
+ */
+export const MAX_ROWS_PER_INSERT = 500;
+
+function chunks<T>(rows: T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < rows.length; i += MAX_ROWS_PER_INSERT) result.push(rows.slice(i, i + MAX_ROWS_PER_INSERT));
+  return result;
 }

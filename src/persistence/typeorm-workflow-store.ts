@@ -20,7 +20,7 @@ import { eventFromRow, instanceFromRow, logFromRow, stepFromRow } from './row-ma
 import { KEY, RUN_KEY, keysetPage } from './sql-fragments';
 import { SqlExecutor } from './sql-executor';
 import { createInstancesInOneStatement, finishRunInOneStatement, saveProgressInOneStatement } from './single-statement-writes';
-import { SqlStoreTransaction } from './sql-store-transaction';
+import { MAX_ROWS_PER_INSERT, SqlStoreTransaction } from './sql-store-transaction';
 
 /**
  * The store port on TypeORM: PostgreSQL for production and several processes, SQLite for the
@@ -79,7 +79,7 @@ export class TypeormWorkflowStore implements WorkflowStore {
   }
 
   saveProgress(lease: Lease, steps: StepRecord[], logs: NewLogRecord[], delivery?: EventDelivery): Promise<LeaseCheck | null> {
-    if (this.dialect.name === 'postgres') return saveProgressInOneStatement(this.connections.statement(), lease, steps, logs, delivery);
+    if (this.oneStatement(steps, logs)) return saveProgressInOneStatement(this.connections.statement(), lease, steps, logs, delivery);
     return this.sqlTransaction(async (tx) => {
       const check = await tx.checkLease(lease);
       if (check) {
@@ -94,7 +94,7 @@ export class TypeormWorkflowStore implements WorkflowStore {
   }
 
   finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[]): Promise<boolean> {
-    if (this.dialect.name === 'postgres') return finishRunInOneStatement(this.connections.statement(), lease, patch, steps, logs);
+    if (this.oneStatement(steps, logs)) return finishRunInOneStatement(this.connections.statement(), lease, patch, steps, logs);
     return this.sqlTransaction(async (tx) => {
       if (!(await tx.checkLease(lease))) return false;
       await tx.saveSteps(steps);
@@ -242,6 +242,11 @@ export class TypeormWorkflowStore implements WorkflowStore {
       const rows = await sql.rows(`SELECT * FROM ${table} WHERE ${where}${page.orderBy} LIMIT $${params.length}`, params);
       return rows.map((row) => map(this.dialect, row));
     });
+  }
+
+  /** PostgreSQL's single-statement hot path, unless the rows would not fit one statement's parameters. */
+  private oneStatement(steps: StepRecord[], logs: NewLogRecord[]): boolean {
+    return this.dialect.name === 'postgres' && steps.length <= MAX_ROWS_PER_INSERT && logs.length <= MAX_ROWS_PER_INSERT;
   }
 
   private sqlTransaction<T>(work: (tx: SqlStoreTransaction) => Promise<T>): Promise<T> {

@@ -108,6 +108,8 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
       this.logger.error(`Runner loop failed: ${(error as Error).message}`);
     } finally {
       this.pumping = false;
+      // A wake-up that came while the due timer was being armed must not wait for the poll.
+      if (this.pumpAgain && !this.stopping) this.wake();
     }
   }
 

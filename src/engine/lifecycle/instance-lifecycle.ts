@@ -148,10 +148,11 @@ export class InstanceLifecycle {
     let runnable = false;
     const sent = await this.deps.store.transaction(async (tx) => {
       const { instance, task } = await this.lock(tx, key);
-      const transition = transitionFor('event', instance.status);
-      if (transition.kind === 'conflict') throw terminal(instance, 'event');
+      // A repeated id is answered again, even after the instance finished: retries stay safe.
       const existing = eventId === undefined ? null : await tx.findEvent(key, eventId);
       if (existing) return { instance, event: existing };
+      const transition = transitionFor('event', instance.status);
+      if (transition.kind === 'conflict') throw terminal(instance, 'event');
       const now = this.deps.clock.now();
       const event = await tx.insertEvent({
         ...key,

@@ -8,11 +8,18 @@ export interface Clock {
   setTimer(ms: number, callback: () => void): () => void;
 }
 
+/** setTimeout fires at once for delays past this (about 24.8 days); longer ones are chained. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(ms, callback) {
-    const handle = setTimeout(callback, ms);
-    handle.unref?.();
+    let handle: ReturnType<typeof setTimeout>;
+    const arm = (remaining: number) => {
+      handle = setTimeout(() => (remaining > MAX_TIMEOUT_MS ? arm(remaining - MAX_TIMEOUT_MS) : callback()), Math.min(remaining, MAX_TIMEOUT_MS));
+      handle.unref?.();
+    };
+    arm(ms);
     return () => clearTimeout(handle);
   },
 };

@@ -48,6 +48,7 @@ export class RunExecution {
   private stopping = false;
   private resolveOutcome!: (outcome: Promise<ExecutionOutcome>) => void;
   private stopRenewing?: () => void;
+  private deliveries: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: EngineDeps,
@@ -83,9 +84,18 @@ export class RunExecution {
     return this.deps.store.peekEvent(this.key, this.runNumber, type, notAfter);
   }
 
+  /**
+   * Runs one wait's look-and-consume after the previous one's: two concurrent waits for the same
+   * type would otherwise both pick the oldest event.
+   */
+  oneDeliveryAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.deliveries.then(work);
+    this.deliveries = turn.catch(() => undefined);
+    return turn;
+  }
+
   async execute(): Promise<ExecutionOutcome> {
     const outcome = new Promise<Promise<ExecutionOutcome>>((resolve) => (this.resolveOutcome = resolve));
-    this.keepLeaseAlive();
     if (this.claim.firstClaim) this.systemLog('info', `Run ${this.runNumber} started`);
     const { instance } = this.claim;
     const event: WorkflowEvent = {
@@ -96,6 +106,8 @@ export class RunExecution {
       runNumber: this.runNumber,
     };
     const api = new StepApi(this, this.deps.limits);
+    // Only now: nothing above may throw and leave a renewal timer holding the lease forever.
+    this.keepLeaseAlive();
     Promise.resolve()
       .then(() => this.definition.run(event, api, { workflows: this.deps.client() }))
       .then(
@@ -146,6 +158,9 @@ export class RunExecution {
    * boundary, nor when the step budget is spent. Counts the step when it may.
    */
   mayExecute(): boolean {
+    // A claim that is over (finished, suspended, lost) starts nothing: not even code that caught
+    // a LeaseLostError may have new side effects.
+    if (this.lost || this.settled) return false;
     if (this.stopping || this.pauseRequested || this.executedSteps >= this.stepBudget) return false;
     this.executedSteps++;
     return true;
@@ -230,6 +245,20 @@ export class RunExecution {
         await tx.insertLogs(logs);
       }),
     );
+  }
+
+  /** Extends the lease and nothing else: deferred rows wait for the next real commit. */
+  private async renewLease(): Promise<void> {
+    if (this.lost || this.settled) return;
+    const lease = this.claim.lease;
+    try {
+      const check = await this.deps.store.transaction((tx) => tx.fenceLease(lease, this.now() + this.deps.leaseMs));
+      if (!check) throw new LeaseLostError(lease);
+      this.pauseRequested = check.pauseRequested;
+    } catch (error) {
+      this.abandon(error);
+      throw error;
+    }
   }
 
   /** Hands the deferred rows to `persist`; a failure ends this execution as lost. */
@@ -407,7 +436,7 @@ export class RunExecution {
     const schedule = () => {
       const cancel = this.deps.clock.setTimer(every, () => {
         if (this.settled) return;
-        this.commitWith(async () => undefined).then(schedule, () => undefined);
+        this.renewLease().then(schedule, () => undefined);
       });
       this.stopRenewing = cancel;
     };

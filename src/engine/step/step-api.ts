@@ -217,13 +217,15 @@ export class StepApi implements WorkflowStep {
       return this.run.block(name, this.run.now());
     }
 
-    const event = await this.run.peekEvent(type, deadline);
-    if (event) {
+    const delivered = await this.run.oneDeliveryAtATime(async () => {
+      const event = await this.run.peekEvent(type, deadline!);
+      if (!event) return undefined;
       const received = { type, payload: parseJson(event.payload) ?? null, timestamp: new Date(event.createdAt).toISOString() };
       const record = this.run.stepRecord(name, 'waitForEvent', { status: 'completed', result: JSON.stringify(received) });
       await this.run.commit(record, { event, stepName: name, at: this.run.now() });
-      return readResult(record);
-    }
+      return record;
+    });
+    if (delivered) return readResult(delivered);
     if (deadline <= this.run.now()) {
       const error = new WaitForEventTimeoutError(`No "${type}" event arrived for step "${name}" before its timeout`);
       return this.fail(name, 'waitForEvent', toErrorInfo(error));
