@@ -38,6 +38,14 @@ export class EngineError extends Error {
   }
 }
 
+export function workflowNotFound(workflowName: string): EngineError {
+  return new EngineError('WORKFLOW_NOT_FOUND', `Workflow "${workflowName}" is not registered`);
+}
+
+export function instanceNotFound(key: { workflowName: string; instanceId: string }): EngineError {
+  return new EngineError('INSTANCE_NOT_FOUND', `Instance "${key.instanceId}" of workflow "${key.workflowName}" not found`);
+}
+
 /** Thrown by workflow code to fail a step (or the workflow) without further retries. */
 export class NonRetryableError extends Error {
   constructor(message: string, name = 'NonRetryableError') {

@@ -52,6 +52,12 @@ export interface TaskRecord extends InstanceKey {
   pauseRequested: boolean;
 }
 
+/** A queue row nobody holds. */
+export function unleasedTask(key: InstanceKey, runNumber: number, kind: TaskKind, dueAt: number | null): TaskRecord {
+  const { workflowName, instanceId } = key;
+  return { workflowName, instanceId, runNumber, kind, dueAt, leaseOwner: null, leaseToken: null, leaseExpiresAt: null, pauseRequested: false };
+}
+
 /** What a runner holds while it advances a run; every runner write is fenced by it. */
 export interface Lease extends InstanceKey {
   runNumber: number;

@@ -1,5 +1,5 @@
 import type { InstanceRecord, Lease, NewLogRecord, StepRecord } from '../engine/model';
-import type { EventDelivery, InstancePatch, LeaseCheck } from '../engine/ports/store';
+import type { EventDelivery, FinishPatch, LeaseCheck } from '../engine/ports/store';
 import { encodeRows, INSTANCE_ROW, LOG_ROW, STEP_ROW, STEP_UPSERT } from './row-encoders';
 import type { SqlExecutor } from './sql-executor';
 import { RUNNABLE_CHANNEL } from './sql-store-transaction';
@@ -82,7 +82,7 @@ async function deliverInOneStatement(
 export async function finishRunInOneStatement(
   sql: SqlExecutor,
   lease: Lease,
-  patch: Required<Pick<InstancePatch, 'status' | 'output' | 'error' | 'completedAt' | 'updatedAt'>>,
+  patch: FinishPatch,
   steps: StepRecord[],
   logs: NewLogRecord[],
 ): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import type { EventRecord, InstanceKey, InstanceRecord, Lease, LogRecord, NewLogRecord, StepRecord } from '../engine/model';
+import { type EventRecord, type InstanceKey, type InstanceRecord, type Lease, type LogRecord, type NewLogRecord, type StepRecord, unleasedTask } from '../engine/model';
 import type {
   ClaimRequest,
   ClaimedRun,
@@ -59,21 +59,7 @@ export class TypeormWorkflowStore implements WorkflowStore {
     if (this.dialect.name === 'postgres') return createInstancesInOneStatement(this.connections.statement(), instances, dueAt);
     return this.sqlTransaction(async (tx) => {
       const inserted = new Set(await tx.insertInstances(instances));
-      await tx.putTasks(
-        instances
-          .filter((instance) => inserted.has(instance.instanceId))
-          .map(({ workflowName, instanceId }) => ({
-            workflowName,
-            instanceId,
-            runNumber: 1,
-            kind: 'new' as const,
-            dueAt,
-            leaseOwner: null,
-            leaseToken: null,
-            leaseExpiresAt: null,
-            pauseRequested: false,
-          })),
-      );
+      await tx.putTasks(instances.filter((i) => inserted.has(i.instanceId)).map((i) => unleasedTask(i, 1, 'new', dueAt)));
       return [...inserted];
     });
   }

@@ -1,9 +1,9 @@
 import type { WorkflowDefinition } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
-import { EngineError } from '../errors';
+import { EngineError, instanceNotFound, workflowNotFound } from '../errors';
 import { assertEventType, assertInstanceId } from '../identifiers';
 import { serializeJson } from '../json';
-import type { EventRecord, InstanceKey, InstanceRecord, InstanceStatus, TaskRecord } from '../model';
+import { type EventRecord, type InstanceKey, type InstanceRecord, type InstanceStatus, type TaskRecord, unleasedTask } from '../model';
 import type { StoreTransaction } from '../ports/store';
 import { type InstanceDetails, detailsOf, iso } from '../views';
 import { checkParams } from './params-check';
@@ -177,13 +177,13 @@ export class InstanceLifecycle {
 
   definition(workflowName: string): WorkflowDefinition {
     const definition = this.deps.registry.get(workflowName);
-    if (!definition) throw new EngineError('WORKFLOW_NOT_FOUND', `Workflow "${workflowName}" is not registered`);
+    if (!definition) throw workflowNotFound(workflowName);
     return definition;
   }
 
   private async lock(tx: StoreTransaction, key: InstanceKey): Promise<{ instance: InstanceRecord; task: TaskRecord | null }> {
     const { instance, task } = await tx.lockInstance(key);
-    if (!instance) throw notFound(key);
+    if (!instance) throw instanceNotFound(key);
     return { instance, task };
   }
 
@@ -206,7 +206,7 @@ export class InstanceLifecycle {
 
   private newTask(key: InstanceKey, runNumber: number, kind: TaskRecord['kind'], dueAt: number): TaskRecord {
     const { workflowName, instanceId } = key;
-    return { workflowName, instanceId, runNumber, kind, dueAt, leaseOwner: null, leaseToken: null, leaseExpiresAt: null, pauseRequested: false };
+    return unleasedTask({ workflowName, instanceId }, runNumber, kind, dueAt);
   }
 
   private serializeParams(params: unknown, index?: number): string | null {
@@ -249,10 +249,6 @@ const ACTION_LOG: Partial<Record<InstanceStatus, string>> = {
 
 function eventReceipt(event: EventRecord): SentEvent['event'] {
   return { id: event.id, type: event.type, createdAt: iso(event.createdAt) };
-}
-
-function notFound(key: InstanceKey): EngineError {
-  return new EngineError('INSTANCE_NOT_FOUND', `Instance "${key.instanceId}" of workflow "${key.workflowName}" not found`);
 }
 
 function terminal(instance: InstanceRecord, action: string): EngineError {

@@ -125,8 +125,6 @@ export interface StoreTransaction {
    */
   fenceLease(lease: Lease, expiresAt: number): Promise<LeaseCheck | null>;
 
-  /** Inserts new instances, skipping ids already taken; returns the ids it inserted. */
-  insertInstances(instances: InstanceRecord[]): Promise<string[]>;
   updateInstance(key: InstanceKey, patch: InstancePatch): Promise<void>;
   /** Inserts or replaces run-queue rows. */
   putTasks(tasks: TaskRecord[]): Promise<void>;

@@ -2,7 +2,7 @@ import type { LogLevel } from '../definition/types';
 import { LOG_LEVELS } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
 import { CursorCodec } from '../cursors';
-import { EngineError } from '../errors';
+import { EngineError, instanceNotFound, workflowNotFound } from '../errors';
 import { assertInstanceId } from '../identifiers';
 import { INSTANCE_STATUSES, type InstanceKey, type InstanceStatus } from '../model';
 import type { PageQuery } from '../ports/store';
@@ -152,14 +152,14 @@ export class InstanceQueries {
     assertInstanceId(key.instanceId);
     const instance = await this.deps.store.findInstance(key);
     if (!instance) {
-      throw new EngineError('INSTANCE_NOT_FOUND', `Instance "${key.instanceId}" of workflow "${key.workflowName}" not found`);
+      throw instanceNotFound(key);
     }
     return instance;
   }
 
   private assertWorkflow(workflowName: string): void {
     if (!this.deps.registry.get(workflowName)) {
-      throw new EngineError('WORKFLOW_NOT_FOUND', `Workflow "${workflowName}" is not registered`);
+      throw workflowNotFound(workflowName);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { LogLevel, WorkflowDefinition, WorkflowEvent } from '../definition/types';
 import { type ErrorInfo, toErrorInfo } from '../errors';
 import { parseJson, serializeJson } from '../json';
-import type { EventRecord, NewLogRecord, StepRecord, StepType, TaskRecord } from '../model';
+import { type EventRecord, type NewLogRecord, type StepRecord, type StepType, type TaskRecord, unleasedTask } from '../model';
 import type { ClaimedRun, EventDelivery, LeaseCheck, StoreTransaction } from '../ports/store';
 import { StepApi } from '../step/step-api';
 import { buildLogRecord } from '../step/step-log';
@@ -418,16 +418,7 @@ export class RunExecution {
 
   /** The queue row without a lease, due at `dueAt` (null: held, as when paused). */
   private releasedTask(dueAt: number | null): TaskRecord {
-    return {
-      ...this.key,
-      runNumber: this.runNumber,
-      kind: 'resume',
-      dueAt,
-      leaseOwner: null,
-      leaseToken: null,
-      leaseExpiresAt: null,
-      pauseRequested: false,
-    };
+    return unleasedTask(this.key, this.runNumber, 'resume', dueAt);
   }
 
   /** Renews the lease while user code runs, well before it expires. */
