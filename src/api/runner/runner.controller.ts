@@ -1,4 +1,4 @@
-import { Body, HttpCode, HttpStatus, Inject, Post, Query } from '@nestjs/common';
+import { Body, type CanActivate, HttpCode, HttpStatus, Inject, Injectable, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { EngineError } from '../../engine/errors';
 import { WorkflowsClient } from '../../engine/workflows-client';
@@ -9,16 +9,26 @@ import { WorkflowsApiController } from '../workflows-api-controller.decorator';
 import { NoQueryDto } from '../validation/no-input.dto';
 import { TickDto, TickResultDto } from './dto/tick.dto';
 
+/** The tick route answers RUNNER_TICK_DISABLED before hooks or validation when it is switched off. */
+@Injectable()
+class RunnerTickEnabledGuard implements CanActivate {
+  constructor(@Inject(WORKFLOWS_OPTIONS) private readonly options: WorkflowsModuleOptions) {}
+
+  canActivate(): boolean {
+    if (!this.options.enableRunnerTick) {
+      throw new EngineError('RUNNER_TICK_DISABLED', 'The runner tick route is disabled (enableRunnerTick is false)');
+    }
+    return true;
+  }
+}
+
 @WorkflowsApiController('_runner', 'runner')
 export class RunnerController {
-  constructor(
-    private readonly client: WorkflowsClient,
-    @Inject(WORKFLOWS_OPTIONS) private readonly options: WorkflowsModuleOptions,
-  ) {}
+  constructor(private readonly client: WorkflowsClient) {}
 
   @Post('tick')
   @HttpCode(HttpStatus.OK)
-  @Authorize('runnerTick')
+  @Authorize('runnerTick', [RunnerTickEnabledGuard])
   @ApiOperation({
     summary: 'Run the runner once',
     description: 'Advances due instances in this request, for an external scheduler. Off unless `enableRunnerTick` is set.',
@@ -27,9 +37,6 @@ export class RunnerController {
   @ApiOkResponse({ type: TickResultDto })
   @ApiErrors('VALIDATION_ERROR', 'RUNNER_TICK_DISABLED')
   async tick(@Body() body: TickDto, @Query() _query: NoQueryDto): Promise<TickResultDto> {
-    if (!this.options.enableRunnerTick) {
-      throw new EngineError('RUNNER_TICK_DISABLED', 'The runner tick route is disabled (enableRunnerTick is false)');
-    }
     const result = await this.client.tick(body);
     return { processed: result.processed, ...(result.nextWakeAt ? { nextWakeAt: result.nextWakeAt.toISOString() } : {}) };
   }
