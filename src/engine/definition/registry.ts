@@ -1,3 +1,4 @@
+import { workflowNotFound } from '../errors';
 import { isValidWorkflowName } from '../identifiers';
 import type { WorkflowsApi } from '../workflows-api';
 import { WorkflowEntrypoint, workflowOptionsOf } from './workflow-entrypoint';
@@ -32,6 +33,13 @@ export class WorkflowRegistry {
 
   get(name: string): WorkflowDefinition | undefined {
     return this.byName.get(name);
+  }
+
+  /** The definition, or WORKFLOW_NOT_FOUND. */
+  require(name: string): WorkflowDefinition {
+    const definition = this.byName.get(name);
+    if (!definition) throw workflowNotFound(name);
+    return definition;
   }
 
   list(): WorkflowDefinition[] {

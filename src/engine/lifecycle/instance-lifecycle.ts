@@ -1,6 +1,5 @@
-import type { WorkflowDefinition } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
-import { EngineError, instanceNotFound, workflowNotFound } from '../errors';
+import { EngineError, instanceNotFound } from '../errors';
 import { assertEventType, assertInstanceId } from '../identifiers';
 import { serializeJson } from '../json';
 import { type EventRecord, type InstanceKey, type InstanceRecord, type InstanceStatus, type TaskRecord, unleasedTask } from '../model';
@@ -36,7 +35,7 @@ export class InstanceLifecycle {
   constructor(private readonly deps: EngineDeps) {}
 
   async create(workflowName: string, input: CreateInstanceInput): Promise<CreatedInstance> {
-    const definition = this.definition(workflowName);
+    const definition = this.deps.registry.require(workflowName);
     const id = input.id ?? this.deps.ids.next();
     assertInstanceId(id);
     const issues = await checkParams(definition, input.params, this.deps.validateParamsClass);
@@ -52,7 +51,7 @@ export class InstanceLifecycle {
 
   /** Creates many at once; ids that exist or repeat within the batch are skipped and left out. */
   async createBatch(workflowName: string, items: CreateInstanceInput[]): Promise<CreatedInstance[]> {
-    const definition = this.definition(workflowName);
+    const definition = this.deps.registry.require(workflowName);
     if (!Array.isArray(items) || items.length < 1 || items.length > this.deps.limits.maxBatchSize) {
       throw new EngineError('VALIDATION_ERROR', `A batch holds 1 to ${this.deps.limits.maxBatchSize} instances`, {
         issues: [`instances must hold 1 to ${this.deps.limits.maxBatchSize} items`],
@@ -80,7 +79,7 @@ export class InstanceLifecycle {
 
   /** pause, resume, terminate or restart, as the transition table says. */
   async manage(key: InstanceKey, action: ManagementAction): Promise<CreatedInstance> {
-    this.definition(key.workflowName);
+    this.deps.registry.require(key.workflowName);
     assertInstanceId(key.instanceId);
     let runnable = false;
     const instance = await this.deps.store.transaction(async (tx) => {
@@ -138,7 +137,7 @@ export class InstanceLifecycle {
   }
 
   async sendEvent(key: InstanceKey, input: SendEventInput): Promise<SentEvent> {
-    this.definition(key.workflowName);
+    this.deps.registry.require(key.workflowName);
     assertInstanceId(key.instanceId);
     assertEventType(input?.type);
     const eventId = input.id ?? undefined;
@@ -173,12 +172,6 @@ export class InstanceLifecycle {
     });
     if (runnable) this.deps.onRunnable();
     return { status: detailsOf(sent.instance), event: eventReceipt(sent.event) };
-  }
-
-  definition(workflowName: string): WorkflowDefinition {
-    const definition = this.deps.registry.get(workflowName);
-    if (!definition) throw workflowNotFound(workflowName);
-    return definition;
   }
 
   private async lock(tx: StoreTransaction, key: InstanceKey): Promise<{ instance: InstanceRecord; task: TaskRecord | null }> {

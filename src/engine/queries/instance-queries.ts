@@ -2,7 +2,7 @@ import type { LogLevel } from '../definition/types';
 import { LOG_LEVELS } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
 import { CursorCodec } from '../cursors';
-import { EngineError, instanceNotFound, workflowNotFound } from '../errors';
+import { EngineError, instanceNotFound } from '../errors';
 import { assertInstanceId } from '../identifiers';
 import { INSTANCE_STATUSES, type InstanceKey, type InstanceStatus } from '../model';
 import type { PageQuery } from '../ports/store';
@@ -78,7 +78,7 @@ export class InstanceQueries {
   }
 
   async list(workflowName: string, options: ListInstancesOptions = {}): Promise<InstancePage> {
-    this.assertWorkflow(workflowName);
+    this.deps.registry.require(workflowName);
     const limit = this.pageSize(options.pageSize);
     assertOneOf('status', options.status, INSTANCE_STATUSES);
     const scope = listCursorScope(workflowName, options.status);
@@ -148,19 +148,13 @@ export class InstanceQueries {
   }
 
   private async find(key: InstanceKey) {
-    this.assertWorkflow(key.workflowName);
+    this.deps.registry.require(key.workflowName);
     assertInstanceId(key.instanceId);
     const instance = await this.deps.store.findInstance(key);
     if (!instance) {
       throw instanceNotFound(key);
     }
     return instance;
-  }
-
-  private assertWorkflow(workflowName: string): void {
-    if (!this.deps.registry.get(workflowName)) {
-      throw workflowNotFound(workflowName);
-    }
   }
 
   private pageSize(pageSize = DEFAULT_PAGE_SIZE): number {
