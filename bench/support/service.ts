@@ -41,7 +41,7 @@ export async function startInProcessService(options: { url: string; concurrency?
   return {
     client: app.get(WorkflowsClient),
     baseUrl: `http://127.0.0.1:${port}/api/workflows`,
-    query: (sql, params = []) => store.dataSource.query(...store.dialect.prepare(sql, params)),
+    query: (sql, params = []) => store.connection.statement().rows(sql, params),
     close: () => app.close(),
   };
 }

@@ -25,7 +25,7 @@ export function engineProviders(options: WorkflowsModuleOptions): Provider[] {
     ...(classes as Provider[]),
     {
       provide: WORKFLOW_STORE,
-      useFactory: () => TypeormWorkflowStore.connect({ ...options.database, migrationsRun: true }),
+      useFactory: () => TypeormWorkflowStore.connect({ ...options.database }),
     },
     {
       provide: ENGINE_CLOCK,

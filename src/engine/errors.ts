@@ -1,3 +1,5 @@
+import { boundedText, printable, UNPRINTABLE } from './text';
+
 /**
  * Two families of errors live here.
  *
@@ -24,6 +26,7 @@ export type EngineErrorCode =
   | 'INSTANCE_TERMINAL'
   | 'PAYLOAD_TOO_LARGE'
   | 'RUNNER_TICK_DISABLED'
+  | 'DATABASE_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
 export class EngineError extends Error {
@@ -104,6 +107,16 @@ export class MaxStepsExceededError extends WorkflowRuntimeError {
   }
 }
 
+/**
+ * The database refused to store what a run wrote (a value no normalisation foresaw): the instance
+ * errors with this instead of retrying a write that can never succeed.
+ */
+export class StoreWriteError extends WorkflowRuntimeError {
+  constructor(message: string) {
+    super('StoreWriteError', message);
+  }
+}
+
 export class InvalidStepNameError extends WorkflowRuntimeError {
   constructor(message: string) {
     super('InvalidStepNameError', message);
@@ -116,12 +129,38 @@ export interface ErrorInfo {
   message: string;
 }
 
+/** Stored error names fit a varchar(256); messages are kept to 8 KiB of UTF-8. */
+export const MAX_ERROR_NAME_CHARS = 256;
+export const MAX_ERROR_MESSAGE_BYTES = 8 * 1024;
+
+/** An error's stored shape, with both texts normalised for storage (see text.ts). */
+export function errorInfo(name: string, message: string): ErrorInfo {
+  return {
+    name: boundedText(name || 'Error', { maxChars: MAX_ERROR_NAME_CHARS }),
+    message: boundedText(message, { maxBytes: MAX_ERROR_MESSAGE_BYTES }),
+  };
+}
+
+/**
+ * The stored shape of anything workflow code throws. Never throws itself, whatever it is given: a
+ * property getter, a Proxy trap or a `toString` that throws only costs that part its text.
+ */
 export function toErrorInfo(error: unknown): ErrorInfo {
-  if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
-    const { name, message } = error as { name?: unknown; message?: unknown };
-    return { name: typeof name === 'string' && name ? name : 'Error', message: String(message ?? '') };
+  if ((typeof error !== 'object' && typeof error !== 'function') || error === null) return errorInfo('Error', printable(error));
+  const name = attempt(() => (error as { name?: unknown }).name);
+  const message = attempt(() => (error as { message?: unknown }).message);
+  const text = message.ok ? (message.value == null ? undefined : printable(message.value)) : UNPRINTABLE;
+  // An object with no message at all (`throw { code: 1 }`) is described by its own text.
+  const describe = () => (attempt(() => error instanceof Error).value === true ? '' : printable(error));
+  return errorInfo(name.ok && typeof name.value === 'string' ? name.value : 'Error', text ?? describe());
+}
+
+function attempt<T>(read: () => T): { ok: true; value: T } | { ok: false; value?: undefined } {
+  try {
+    return { ok: true, value: read() };
+  } catch {
+    return { ok: false };
   }
-  return { name: 'Error', message: String(error) };
 }
 
 /** Rebuilds a throwable error from its stored shape, so replays throw what the first run threw. */
@@ -138,9 +177,14 @@ export function fromErrorInfo(info: ErrorInfo): Error {
  */
 export function isNonRetryable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  if ((error as { name?: unknown }).name === 'NonRetryableError') return true;
-  for (let proto = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
-    if (proto.constructor?.name === 'NonRetryableError') return true;
-  }
-  return false;
+  // A throwing getter or Proxy trap makes the error an ordinary, retryable one.
+  return (
+    attempt(() => {
+      if ((error as { name?: unknown }).name === 'NonRetryableError') return true;
+      for (let proto = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
+        if (proto.constructor?.name === 'NonRetryableError') return true;
+      }
+      return false;
+    }).value === true
+  );
 }

@@ -4,6 +4,8 @@
  * replay, so both paths see exactly the same value.
  */
 
+import { toErrorInfo } from './errors';
+
 export const ONE_MIB = 1024 * 1024;
 
 export type SerializeResult = { ok: true; text: string | null } | { ok: false; reason: string };
@@ -19,7 +21,7 @@ export function serializeJson(value: unknown, maxBytes: number): SerializeResult
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    return { ok: false, reason: `not JSON-serialisable: ${(error as Error).message}` };
+    return { ok: false, reason: `not JSON-serialisable: ${toErrorInfo(error).message}` };
   }
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) return { ok: false, reason: `${bytes} bytes serialised, over the ${maxBytes}-byte limit` };
@@ -28,9 +30,4 @@ export function serializeJson(value: unknown, maxBytes: number): SerializeResult
 
 export function parseJson(text: string | null | undefined): unknown {
   return text === null || text === undefined ? undefined : JSON.parse(text);
-}
-
-/** Truncates text to `max` characters, reporting whether it did. */
-export function truncate(text: string, max: number): { text: string; truncated: boolean } {
-  return text.length <= max ? { text, truncated: false } : { text: text.slice(0, max), truncated: true };
 }

@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { type EventRecord, type InstanceKey, type InstanceRecord, type Lease, type LogRecord, type NewLogRecord, type StepRecord, unleasedTask } from '../engine/model';
 import type {
   ClaimRequest,
@@ -13,9 +12,12 @@ import type {
   WorkflowStore,
 } from '../engine/ports/store';
 import { claimDue } from './claim-due';
-import { type Connections, postgresConnections, sqliteConnections } from './connections';
-import { type DatabaseOptions, dataSourceOptions } from './data-source-options';
-import { type Dialect, postgresDialect, sqliteDialect } from './dialect';
+import type { DatabaseConnection } from './connection/database-connection';
+import { PostgresConnection } from './connection/postgres-connection';
+import { SqliteConnection } from './connection/sqlite-connection';
+import { type DatabaseOptions, dialectOf, sqlitePath } from './data-source-options';
+import type { Dialect } from './dialect';
+import { migratePostgres, migrateSqlite } from './migrations/run-migrations';
 import { eventFromRow, instanceFromRow, logFromRow, stepFromRow } from './row-mappers';
 import { KEY, RUN_KEY, keysetPage } from './sql-fragments';
 import { SqlExecutor } from './sql-executor';
@@ -29,25 +31,37 @@ import { MAX_ROWS_PER_INSERT, SqlStoreTransaction } from './sql-store-transactio
  */
 export class TypeormWorkflowStore implements WorkflowStore {
   readonly dialect: Dialect;
-  private readonly connections: Connections;
   private autovacuumOn?: boolean;
 
-  constructor(readonly dataSource: DataSource) {
-    const isPostgres = dataSource.options.type === 'postgres';
-    this.dialect = isPostgres ? postgresDialect : sqliteDialect;
-    this.connections = isPostgres ? postgresConnections(dataSource) : sqliteConnections(dataSource);
+  constructor(readonly connection: DatabaseConnection) {
+    this.dialect = connection.dialect;
   }
 
-  /** Connects to the database `options` name and applies pending migrations. */
-  static async connect(options: DatabaseOptions): Promise<TypeormWorkflowStore> {
-    const dataSource = new DataSource(dataSourceOptions({ ...options, migrationsRun: false }));
-    await dataSource.initialize();
-    if (options.migrationsRun ?? true) await migrate(dataSource);
-    return new TypeormWorkflowStore(dataSource);
+  /**
+   * Connects to the database `options` name and applies pending migrations. On SQLite, whose
+   * file this process now holds exclusively, runs left leased by an earlier life of this process
+   * are given back at once instead of after their leases expire.
+   */
+  static async connect(options: DatabaseOptions & { onConnectionError?: (error: Error) => void }): Promise<TypeormWorkflowStore> {
+    if (dialectOf(options.url) === 'postgres') {
+      await migratePostgres(options.url!);
+      return new TypeormWorkflowStore(new PostgresConnection({ url: options.url!, poolSize: options.poolSize, onConnectionError: options.onConnectionError }));
+    }
+    const path = sqlitePath(options.url);
+    const connection = new SqliteConnection(path);
+    try {
+      await migrateSqlite(connection.handle, path);
+      const store = new TypeormWorkflowStore(connection);
+      await store.releaseAllLeases();
+      return store;
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.connection.close();
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -56,7 +70,7 @@ export class TypeormWorkflowStore implements WorkflowStore {
 
   createInstances(instances: InstanceRecord[], dueAt: number): Promise<string[]> {
     if (!instances.length) return Promise.resolve([]);
-    if (this.dialect.name === 'postgres') return createInstancesInOneStatement(this.connections.statement(), instances, dueAt);
+    if (this.dialect.name === 'postgres') return createInstancesInOneStatement(this.connection.statement(), instances, dueAt);
     return this.sqlTransaction(async (tx) => {
       const inserted = new Set(await tx.insertInstances(instances));
       await tx.putTasks(instances.filter((i) => inserted.has(i.instanceId)).map((i) => unleasedTask(i, 1, 'new', dueAt)));
@@ -65,7 +79,7 @@ export class TypeormWorkflowStore implements WorkflowStore {
   }
 
   saveProgress(lease: Lease, steps: StepRecord[], logs: NewLogRecord[], delivery?: EventDelivery): Promise<LeaseCheck | null> {
-    if (this.oneStatement(steps, logs)) return saveProgressInOneStatement(this.connections.statement(), lease, steps, logs, delivery);
+    if (this.oneStatement(steps, logs)) return saveProgressInOneStatement(this.connection.statement(), lease, steps, logs, delivery);
     return this.sqlTransaction(async (tx) => {
       const check = await tx.checkLease(lease);
       if (check) {
@@ -80,7 +94,7 @@ export class TypeormWorkflowStore implements WorkflowStore {
   }
 
   finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[]): Promise<boolean> {
-    if (this.oneStatement(steps, logs)) return finishRunInOneStatement(this.connections.statement(), lease, patch, steps, logs);
+    if (this.oneStatement(steps, logs)) return finishRunInOneStatement(this.connection.statement(), lease, patch, steps, logs);
     return this.sqlTransaction(async (tx) => {
       if (!(await tx.checkLease(lease))) return false;
       await tx.saveSteps(steps);
@@ -180,8 +194,8 @@ export class TypeormWorkflowStore implements WorkflowStore {
     if (!request.workflowNames.length || request.limit < 1) return Promise.resolve([]);
     // One statement on PostgreSQL; a read and compare-and-set updates on SQLite.
     return this.dialect.name === 'postgres'
-      ? claimDue(this.connections.statement(), request)
-      : this.connections.transaction((sql) => claimDue(sql, request));
+      ? claimDue(this.connection.statement(), request)
+      : this.connection.transaction((sql) => claimDue(sql, request));
   }
 
   nextDueAt(workflowNames: string[]): Promise<number | null> {
@@ -235,33 +249,20 @@ export class TypeormWorkflowStore implements WorkflowStore {
     return this.dialect.name === 'postgres' && steps.length <= MAX_ROWS_PER_INSERT && logs.length <= MAX_ROWS_PER_INSERT;
   }
 
+  /** Every run goes back to the queue, due now, held by nobody. */
+  private async releaseAllLeases(): Promise<void> {
+    await this.connection
+      .statement()
+      .run('UPDATE workflow_task SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, due_at = $1 WHERE lease_token IS NOT NULL', [
+        this.dialect.time(Date.now()),
+      ]);
+  }
+
   private sqlTransaction<T>(work: (tx: SqlStoreTransaction) => Promise<T>): Promise<T> {
-    return this.connections.transaction((sql) => work(new SqlStoreTransaction(sql)));
+    return this.connection.transaction((sql) => work(new SqlStoreTransaction(sql)));
   }
 
   private read<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
-    return work(this.connections.statement());
-  }
-}
-
-/** Any fixed number: the advisory lock that lets one process at a time run the migrations. */
-const MIGRATION_LOCK = 7_201_522_931;
-
-/**
- * Applies pending migrations. Replicas often start together against one PostgreSQL: an advisory
- * lock makes the others wait, then find nothing left to do.
- */
-async function migrate(dataSource: DataSource): Promise<void> {
-  if (dataSource.options.type !== 'postgres') {
-    await dataSource.runMigrations({ transaction: 'all' });
-    return;
-  }
-  const runner = dataSource.createQueryRunner();
-  try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await dataSource.runMigrations({ transaction: 'all' });
-  } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await runner.release();
+    return work(this.connection.statement());
   }
 }

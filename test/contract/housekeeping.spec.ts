@@ -6,11 +6,11 @@ describe.each(TEST_DATABASES)('store housekeeping on %s', (kind) => {
     try {
       await store.housekeeping();
       if (kind === 'sqlite') return;
-      const [{ autovacuum }] = await store.dataSource.query(`SELECT current_setting('autovacuum') AS autovacuum`);
+      const [{ autovacuum }] = await store.connection.statement().rows(`SELECT current_setting('autovacuum') AS autovacuum`);
       // The statistics collector may take a moment to show the ANALYZE.
       let analyzed = false;
       for (let i = 0; i < 50 && !analyzed; i++) {
-        const [row] = await store.dataSource.query(`SELECT last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname = 'workflow_task'`);
+        const [row] = await store.connection.statement().rows<{ analyzed: boolean }>(`SELECT last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname = 'workflow_task'`);
         analyzed = row.analyzed;
         if (!analyzed) await new Promise((resolve) => setTimeout(resolve, 20));
       }

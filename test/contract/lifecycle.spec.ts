@@ -200,7 +200,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
   /** PostgreSQL only: returns once a session of this test's database waits for a row lock. */
   async function untilSomeoneWaitsForALock(t: TestEngine): Promise<void> {
     for (let i = 0; i < 5000; i++) {
-      const [row] = await t.store.dataSource.query(
+      const [row] = await t.store.connection.statement().rows<{ n: number }>(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
       );
       if (row.n > 0) return;

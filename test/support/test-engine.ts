@@ -23,8 +23,9 @@ afterAll(async () => {
 async function emptyStore(kind: DatabaseKind): Promise<TypeormWorkflowStore> {
   if (!sharedStores.has(kind)) sharedStores.set(kind, createTestStore(kind));
   const { store } = await sharedStores.get(kind)!;
-  if (kind === 'postgres') await store.dataSource.query(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY`);
-  else for (const table of TABLES) await store.dataSource.query(`DELETE FROM ${table}`);
+  const sql = store.connection.statement();
+  if (kind === 'postgres') await sql.run(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY`);
+  else for (const table of TABLES) await sql.run(`DELETE FROM ${table}`);
   return store;
 }
 
