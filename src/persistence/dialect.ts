@@ -14,6 +14,8 @@ export interface Dialect {
   list(first: number, count: number): string;
   /** Row-lock suffix for SELECT; empty on SQLite, where one writer at a time is the rule. */
   forUpdate: string;
+  /** The same, failing at once (as a lock conflict) when another transaction holds the row. */
+  forUpdateNoWait: string;
   /** An expression for the server's current time in epoch ms. */
   nowMsSql: string;
 }
@@ -29,6 +31,7 @@ export const postgresDialect: Dialect = {
   bool: (value) => value,
   list: placeholders,
   forUpdate: ' FOR UPDATE',
+  forUpdateNoWait: ' FOR UPDATE NOWAIT',
   nowMsSql: 'SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8 AS now_ms',
 };
 
@@ -50,5 +53,6 @@ export const sqliteDialect: Dialect = {
   bool: (value) => (value ? 1 : 0),
   list: placeholders,
   forUpdate: '',
+  forUpdateNoWait: '',
   nowMsSql: "SELECT CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS now_ms",
 };

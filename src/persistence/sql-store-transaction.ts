@@ -46,8 +46,11 @@ export class SqlStoreTransaction implements StoreTransaction {
     let [task] = await this.sql.rows(`SELECT * FROM workflow_task WHERE ${KEY}${lock}`, args);
     const [instance] = await this.sql.rows(`SELECT * FROM workflow_instance WHERE ${KEY}${lock}`, args);
     // A finished instance has no queue row to lock first; a restart may have given it one while
-    // this transaction waited for the instance row. Read (and lock) it again.
-    if (!task) [task] = await this.sql.rows(`SELECT * FROM workflow_task WHERE ${KEY}${lock}`, args);
+    // this transaction waited for the instance row, and a runner may be claiming it now. Waiting
+    // for that row while holding the instance row would be the reverse of the lock order (and a
+    // deadlock with the claim), so take it only if it is free: otherwise the transaction fails as
+    // a lock conflict and the connection runs it again, this time finding the row first.
+    if (!task) [task] = await this.sql.rows(`SELECT * FROM workflow_task WHERE ${KEY}${this.sql.dialect.forUpdateNoWait}`, args);
     const d = this.sql.dialect;
     return { instance: instance ? instanceFromRow(d, instance) : null, task: task ? taskFromRow(d, task) : null };
   }

@@ -81,8 +81,8 @@ export class InstanceLifecycle {
   async manage(key: InstanceKey, action: ManagementAction): Promise<CreatedInstance> {
     this.deps.registry.require(key.workflowName);
     assertInstanceId(key.instanceId);
-    let runnable = false;
-    const instance = await this.deps.store.transaction(async (tx) => {
+    // The transaction may run more than once (a lost lock race is retried): it only returns.
+    const { instance, runnable } = await this.deps.store.transaction(async (tx): Promise<{ instance: InstanceRecord; runnable: boolean }> => {
       const { instance, task } = await this.lock(tx, key);
       const transition = transitionFor(action, instance.status);
       const now = this.deps.clock.now();
@@ -91,7 +91,7 @@ export class InstanceLifecycle {
           throw terminal(instance, action);
         case 'noop':
         case 'store':
-          return instance;
+          return { instance, runnable: false };
         case 'newRun': {
           const runNumber = instance.runNumber + 1;
           const restarted: InstanceRecord = {
@@ -109,8 +109,7 @@ export class InstanceLifecycle {
           await tx.putTasks([this.newTask(key, runNumber, 'new', now)]);
           await tx.signalRunnable();
           await this.systemLog(tx, key, runNumber, `Restarted (run ${instance.runNumber} was ${instance.status})`);
-          runnable = true;
-          return restarted;
+          return { instance: restarted, runnable: true };
         }
         case 'to': {
           const changed: InstanceRecord = {
@@ -120,15 +119,15 @@ export class InstanceLifecycle {
             ...(transition.status === 'terminated' ? { completedAt: now } : {}),
           };
           await tx.updateInstance(key, { status: changed.status, updatedAt: now, completedAt: changed.completedAt });
+          const runnable = transition.queue === 'dueNow' && task !== null;
           if (transition.queue === 'delete') await tx.deleteTask(key);
           else if (task) {
-            runnable = transition.queue === 'dueNow';
             const dueAt = transition.queue === 'keep' ? task.dueAt : runnable ? now : null;
             await tx.putTasks([{ ...task, dueAt, pauseRequested: transition.status === 'waitingForPause' }]);
             if (runnable) await tx.signalRunnable();
           }
           await this.systemLog(tx, key, instance.runNumber, ACTION_LOG[transition.status] ?? action);
-          return changed;
+          return { instance: changed, runnable };
         }
       }
     });
@@ -144,12 +143,11 @@ export class InstanceLifecycle {
     if (eventId !== undefined) assertInstanceId(eventId);
     const payload = serializeJson(input.payload, this.deps.limits.maxPayloadBytes);
     if (!payload.ok) throw new EngineError('PAYLOAD_TOO_LARGE', `Event payload is ${payload.reason}`);
-    let runnable = false;
-    const sent = await this.deps.store.transaction(async (tx) => {
+    const sent = await this.deps.store.transaction(async (tx): Promise<{ instance: InstanceRecord; event: EventRecord; runnable: boolean }> => {
       const { instance, task } = await this.lock(tx, key);
       // A repeated id is answered again, even after the instance finished: retries stay safe.
       const existing = eventId === undefined ? null : await tx.findEvent(key, eventId);
-      if (existing) return { instance, event: existing };
+      if (existing) return { instance, event: existing, runnable: false };
       const transition = transitionFor('event', instance.status);
       if (transition.kind === 'conflict') throw terminal(instance, 'event');
       const now = this.deps.clock.now();
@@ -165,12 +163,11 @@ export class InstanceLifecycle {
       });
       const wakes = transition.kind === 'store' && transition.wakes && instance.status === 'waiting';
       if (wakes && task && (await tx.wakeIfWaitingFor(key, instance.runNumber, input.type, now))) {
-        runnable = true;
-        return { instance: { ...instance, status: 'queued' as const, updatedAt: now }, event };
+        return { instance: { ...instance, status: 'queued' as const, updatedAt: now }, event, runnable: true };
       }
-      return { instance, event };
+      return { instance, event, runnable: false };
     });
-    if (runnable) this.deps.onRunnable();
+    if (sent.runnable) this.deps.onRunnable();
     return { status: detailsOf(sent.instance), event: eventReceipt(sent.event) };
   }
 

@@ -1,101 +1,85 @@
 import type { LogLevel, WorkflowDefinition, WorkflowEvent } from '../definition/types';
-import { type ErrorInfo, toErrorInfo } from '../errors';
+import type { EngineDeps } from '../engine-deps';
+import { type ErrorInfo, StoreWriteError, errorInfo, toErrorInfo } from '../errors';
+import { type ExecutionScope, currentExecutionScope, runInScope } from '../execution-scope';
 import { parseJson, serializeJson } from '../json';
 import { type EventRecord, type NewLogRecord, type StepRecord, type StepType, type TaskRecord, unleasedTask } from '../model';
-import type { ClaimedRun, EventDelivery, LeaseCheck, StoreTransaction } from '../ports/store';
+import type { ClaimedRun, EventDelivery, LeaseCheck } from '../ports/store';
+import { StoreDataError } from '../ports/store-errors';
 import { StepApi } from '../step/step-api';
-import { buildLogRecord } from '../step/step-log';
-import { stepScope } from '../step/step-scope';
-import type { EngineDeps } from '../engine-deps';
+import type { StepHost } from '../step/step-host';
+import { type BlockedStep, StepLedger } from '../step/step-ledger';
+import { buildLogRecord, SYSTEM_LOG_CATEGORY, userLogCategory } from '../step/step-log';
+import { LeaseKeeper } from './lease-keeper';
 import { LeaseLostError } from './lease-lost-error';
+import { ProgressWriter } from './progress-writer';
 
 export type ExecutionOutcome = 'complete' | 'errored' | 'suspended' | 'lost';
 
-/** Why a step cannot go on now, and when the run should be picked up again. */
-interface BlockedStep {
-  dueAt: number;
-  /** Set for `waitForEvent`, so a suspension never misses an event that arrived meanwhile. */
-  wait?: { type: string; deadline: number };
-}
+/**
+ * Where a claim is in its life:
+ * - `running`: workflow code runs; steps start and commit.
+ * - `stopping`: shutdown asked; steps in progress finish, none starts, the run suspends at its boundary.
+ * - `ending`: finishing, suspending or being released; no step starts (a step still in progress may commit).
+ * - `over`: nothing more is written; `outcome` says how it ended.
+ */
+type ClaimState = { phase: 'running' } | { phase: 'stopping' } | { phase: 'ending' } | { phase: 'over'; outcome: ExecutionOutcome };
 
 /**
  * One claim's worth of work on one run: executes the workflow code from the start, answering
  * completed steps from storage (replay) and running new ones, until the code finishes, every
  * remaining step must wait, the step budget is spent, or the lease is lost.
  *
- * Writes: each completed `step.do` commits on its own (its side effects happened); other state
- * (log lines, sleeps, scheduled retries) rides along with the next commit. Every commit is fenced
- * by the lease, so a run that was terminated, restarted or taken over writes nothing more.
+ * Writes: each completed `step.do` commits on its own (its side effect happened); other state
+ * (log lines, sleeps, scheduled retries) rides along with the next commit (see ProgressWriter).
  */
-export class RunExecution {
-  readonly key;
-  private readonly steps = new Map<string, StepRecord>();
-  /** Every step name this run has used, stored or still in progress: what the step limit counts. */
-  private readonly names = new Set<string>();
-  private readonly inFlight = new Set<string>();
-  private readonly blocked = new Map<string, BlockedStep>();
-  private pendingSteps = new Map<string, StepRecord>();
-  private pendingLogs: NewLogRecord[] = [];
-  private nextSeq: number;
-  private executedSteps = 0;
-  private replaying: boolean;
-  private pauseRequested = false;
+export class RunExecution implements StepHost {
+  readonly ledger: StepLedger;
+  readonly scope: ExecutionScope;
+  private readonly writer: ProgressWriter;
+  private readonly leaseKeeper: LeaseKeeper;
+  private state: ClaimState = { phase: 'running' };
+  private pauseRequested: boolean;
+  /** An error that ends the run whatever the workflow code does with it (too many steps). */
   private fatal?: ErrorInfo;
-  private settled = false;
-  /** No write may happen any more: the lease is gone, or this claim is over. */
-  private lost = false;
-  /** Set on shutdown: no new step starts; the run suspends at its next step boundary. */
-  private stopping = false;
-  private resolveOutcome!: (outcome: Promise<ExecutionOutcome>) => void;
-  private stopRenewing?: () => void;
   private deliveries: Promise<unknown> = Promise.resolve();
+  private announceOutcome!: (outcome: ExecutionOutcome) => void;
+  private readonly outcome = new Promise<ExecutionOutcome>((resolve) => (this.announceOutcome = resolve));
 
   constructor(
     private readonly deps: EngineDeps,
     private readonly definition: WorkflowDefinition,
     private readonly claim: ClaimedRun,
     storedSteps: StepRecord[],
-    private readonly stepBudget: number,
+    stepBudget: number,
   ) {
-    this.key = { workflowName: claim.instance.workflowName, instanceId: claim.instance.instanceId };
-    for (const step of storedSteps) {
-      this.steps.set(step.name, step);
-      this.names.add(step.name);
-    }
-    this.nextSeq = storedSteps.reduce((max, step) => Math.max(max, step.seq), 0) + 1;
-    this.replaying = storedSteps.length > 0;
+    const { workflowName, instanceId } = claim.instance;
+    this.scope = { workflowName, instanceId, runNumber: claim.lease.runNumber };
+    this.ledger = new StepLedger(this.scope, storedSteps, stepBudget, deps.limits.maxStepsPerRun);
+    this.writer = new ProgressWriter(deps.store, deps.clock, claim.lease, deps.leaseMs);
+    this.leaseKeeper = new LeaseKeeper(
+      deps.clock,
+      deps.leaseMs,
+      () => this.writer.renew(),
+      (check) => this.notePause(check),
+      (error) => this.abandon(error),
+    );
     this.pauseRequested = claim.instance.status === 'waitingForPause';
+  }
+
+  get limits() {
+    return this.deps.limits;
   }
 
   get runNumber(): number {
     return this.claim.lease.runNumber;
   }
 
-  now(): number {
-    return this.deps.clock.now();
-  }
-
-  setTimer(ms: number, callback: () => void): () => void {
-    return this.deps.clock.setTimer(ms, callback);
-  }
-
-  /** The oldest event of `type` this run may consume, stored no later than `notAfter`. */
-  peekEvent(type: string, notAfter: number): Promise<EventRecord | null> {
-    return this.deps.store.peekEvent(this.key, this.runNumber, type, notAfter);
-  }
-
-  /**
-   * Runs one wait's look-and-consume after the previous one's: two concurrent waits for the same
-   * type would otherwise both pick the oldest event.
-   */
-  oneDeliveryAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const turn = this.deliveries.then(work);
-    this.deliveries = turn.catch(() => undefined);
-    return turn;
+  private get key() {
+    return { workflowName: this.scope.workflowName, instanceId: this.scope.instanceId };
   }
 
   async execute(): Promise<ExecutionOutcome> {
-    const outcome = new Promise<Promise<ExecutionOutcome>>((resolve) => (this.resolveOutcome = resolve));
     if (this.claim.firstClaim) this.systemLog('info', `Run ${this.runNumber} started`);
     const { instance } = this.claim;
     const event: WorkflowEvent = {
@@ -105,220 +89,107 @@ export class RunExecution {
       workflowName: instance.workflowName,
       runNumber: this.runNumber,
     };
-    const api = new StepApi(this, this.deps.limits);
+    const api = new StepApi(this);
     // Only now: nothing above may throw and leave a renewal timer holding the lease forever.
-    this.keepLeaseAlive();
-    Promise.resolve()
-      .then(() => this.definition.run(event, api, { workflows: this.deps.client() }))
-      .then(
-        (output) => this.settle(() => this.finish({ output })),
-        (error: unknown) => this.settle(() => this.finish({ error: toErrorInfo(error) })),
-      );
+    this.leaseKeeper.start();
+    void runInScope(this.scope, () => Promise.resolve().then(() => this.definition.run(event, api, { workflows: this.deps.client() }))).then(
+      (output) => this.conclude(() => this.finish({ output })),
+      (error: unknown) => this.conclude(() => this.finish({ error: toErrorInfo(error) })),
+    );
     try {
-      return await (await outcome);
+      return await this.outcome;
     } finally {
-      this.stopRenewing?.();
+      this.leaseKeeper.stop();
     }
   }
 
-  // ---- what the step API uses --------------------------------------------------------------
+  // ---- the step host -----------------------------------------------------------------------
 
-  storedStep(name: string): StepRecord | undefined {
-    return this.steps.get(name);
+  now(): number {
+    return this.deps.clock.now();
   }
 
-  /** Whether a step with this name would be a new one beyond the run's limit of steps. */
-  exceedsStepLimit(name: string, limit: number): boolean {
-    return !this.names.has(name) && this.names.size >= limit;
+  setTimer(ms: number, callback: () => void): () => void {
+    return this.deps.clock.setTimer(ms, callback);
   }
 
-  isBusy(name: string): boolean {
-    return this.inFlight.has(name) || this.blocked.has(name);
+  record(name: string, type: StepType, fields: Partial<StepRecord>): StepRecord {
+    return this.ledger.record(name, type, fields, this.now(), () => this.deps.ids.next());
   }
 
-  /** Marks a step as in progress. */
-  begin(name: string): void {
-    this.inFlight.add(name);
-    this.names.add(name);
+  defer(record: StepRecord): void {
+    this.writer.defer(record);
   }
 
-  /** Marks a step as no longer in progress. */
-  end(name: string): void {
-    this.inFlight.delete(name);
-    this.checkSuspended();
+  async commit(record?: StepRecord, delivery?: EventDelivery): Promise<void> {
+    try {
+      this.notePause(await this.writer.commit(record, delivery));
+    } catch (error) {
+      this.onWriteFailure(error);
+      throw error;
+    }
   }
 
-  /** Called by the first step that has not completed before: from here on, code runs for real. */
-  leaveReplay(): void {
-    this.replaying = false;
-  }
-
-  /**
-   * Whether a step may do new work in this claim: not when a pause is waiting for this step
-   * boundary, nor when the step budget is spent. Counts the step when it may.
-   */
-  mayExecute(): boolean {
+  startWork(): boolean {
     // A claim that is over (finished, suspended, lost) starts nothing: not even code that caught
     // a LeaseLostError may have new side effects.
-    if (this.lost || this.settled) return false;
-    if (this.stopping || this.pauseRequested || this.executedSteps >= this.stepBudget) return false;
-    this.executedSteps++;
-    return true;
+    if (this.state.phase !== 'running' || this.pauseRequested) return false;
+    return this.ledger.spendStep();
   }
 
-  /** Parks a step until `dueAt`; the run suspends once no step is in progress. */
-  block(name: string, dueAt: number, wait?: BlockedStep['wait']): Promise<never> {
-    this.inFlight.delete(name);
-    this.blocked.set(name, { dueAt, wait });
-    this.checkSuspended();
+  begin(name: string): void {
+    this.ledger.begin(name);
+  }
+
+  end(name: string): void {
+    this.ledger.end(name);
+    this.suspendWhenIdle();
+  }
+
+  park(name: string, dueAt: number, wait?: BlockedStep['wait']): Promise<never> {
+    this.ledger.block(name, dueAt, wait);
+    this.suspendWhenIdle();
     // A fresh promise each time: one shared never-settling promise would keep every caller alive.
     return new Promise<never>(() => {});
   }
 
-  /** An error that ends the run whatever the workflow code does with it (too many steps). */
   failRun(error: ErrorInfo): void {
     this.fatal ??= error;
-    this.settle(() => this.finish({ error }));
+    this.conclude(() => this.finish({ error }));
   }
 
-  /** A new or updated step row, keeping identity fields of the stored one. */
-  stepRecord(name: string, type: StepType, fields: Partial<StepRecord>): StepRecord {
-    const now = this.now();
-    const previous = this.steps.get(name);
-    const record: StepRecord = {
-      ...this.key,
-      runNumber: this.runNumber,
-      name,
-      type,
-      id: previous?.id ?? this.deps.ids.next(),
-      seq: previous?.seq ?? this.nextSeq++,
-      status: 'running',
-      attempts: 0,
-      maxAttempts: null,
-      timeoutMs: null,
-      nextRetryAt: null,
-      wakeAt: null,
-      waitEventType: null,
-      result: null,
-      error: null,
-      createdAt: previous?.createdAt ?? now,
-      ...previous,
-      ...fields,
-      updatedAt: now,
-    };
-    this.steps.set(name, record);
-    return record;
-  }
-
-  /** Keeps a step row to be written with the next commit. */
-  defer(record: StepRecord): void {
-    this.pendingSteps.set(record.name, record);
-  }
-
-  /**
-   * Commits deferred rows and `record` (and consumes `delivery`'s event) in one transaction, if
-   * the lease still holds. Throws
-   * `LeaseLostError` (and ends this execution) when it does not.
-   */
-  commit(record?: StepRecord, delivery?: EventDelivery): Promise<void> {
-    if (record) this.defer(record);
-    return this.write(async (steps, logs) => {
-      const check = await this.deps.store.saveProgress(this.claim.lease, steps, logs, delivery);
-      if (!check) throw new LeaseLostError(this.claim.lease);
-      this.pauseRequested = check.pauseRequested;
-    });
-  }
-
-  /**
-   * Like `commit`, with more work in the same transaction; this one also extends the lease and
-   * locks the run's queue row for the work (suspending, releasing, renewing).
-   */
-  commitWith(work: (tx: StoreTransaction, lease: LeaseCheck) => Promise<void>): Promise<void> {
-    const lease = this.claim.lease;
-    return this.write((steps, logs) =>
-      this.deps.store.transaction(async (tx) => {
-        const check = await tx.fenceLease(lease, this.now() + this.deps.leaseMs);
-        if (!check) throw new LeaseLostError(lease);
-        this.pauseRequested = check.pauseRequested;
-        await work(tx, check);
-        await tx.saveSteps(steps);
-        await tx.insertLogs(logs);
-      }),
-    );
-  }
-
-  /** Extends the lease and nothing else: deferred rows wait for the next real commit. */
-  private async renewLease(): Promise<void> {
-    if (this.lost || this.settled) return;
-    const lease = this.claim.lease;
+  async peekEvent(type: string, notAfter: number): Promise<EventRecord | null> {
     try {
-      const check = await this.deps.store.transaction((tx) => tx.fenceLease(lease, this.now() + this.deps.leaseMs));
-      if (!check) throw new LeaseLostError(lease);
-      this.pauseRequested = check.pauseRequested;
+      return await this.writer.retrying(() => this.deps.store.peekEvent(this.key, this.runNumber, type, notAfter));
     } catch (error) {
+      // Never thrown into the workflow as its own failure: the claim is given up instead.
       this.abandon(error);
       throw error;
     }
   }
 
-  /** Hands the deferred rows to `persist`; a failure ends this execution as lost. */
-  private async write(persist: (steps: StepRecord[], logs: NewLogRecord[]) => Promise<void>): Promise<void> {
-    if (this.lost) throw new LeaseLostError(this.claim.lease);
-    const steps = [...this.pendingSteps.values()];
-    const logs = this.pendingLogs;
-    this.pendingSteps = new Map();
-    this.pendingLogs = [];
-    try {
-      await persist(steps, logs);
-    } catch (error) {
-      this.abandon(error);
-      throw error;
-    }
+  oneDeliveryAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.deliveries.then(work);
+    this.deliveries = turn.catch(() => undefined);
+    return turn;
   }
 
-  /** A line from workflow code: it belongs to the step attempt it was written in, if any. */
-  log(level: LogLevel, message: unknown, data: unknown, category: string | undefined): void {
-    if (this.settled) return;
-    const scope = stepScope.getStore();
-    this.addLog(level, message, data, {
-      category: category === 'system' ? 'workflow' : (category ?? 'workflow'),
-      step: scope && { name: scope.stepName, attempt: scope.attempt },
-      isReplay: !scope && this.replaying,
-    });
+  log(level: LogLevel, message: unknown, data: unknown, category: unknown): void {
+    if (this.state.phase === 'ending' || this.state.phase === 'over') return;
+    const scope = currentExecutionScope();
+    const step = scope?.stepName === undefined ? undefined : { name: scope.stepName, attempt: scope.attempt! };
+    this.writer.log(this.logRecord(level, message, data, userLogCategory(category), step, !step && this.ledger.replaying));
   }
 
-  /** A line the engine writes itself (category `system`). */
-  systemLog(level: LogLevel, message: string, step?: { name: string; attempt: number }, data?: unknown): void {
-    this.addLog(level, message, data, { category: 'system', step, isReplay: false });
-  }
-
-  private addLog(
-    level: LogLevel,
-    message: unknown,
-    data: unknown,
-    where: { category: string; step?: { name: string; attempt: number }; isReplay: boolean },
-  ): void {
-    this.pendingLogs.push(
-      buildLogRecord(this.deps.limits, {
-        ...this.key,
-        runNumber: this.runNumber,
-        stepName: where.step?.name ?? null,
-        attempt: where.step?.attempt ?? null,
-        level,
-        category: where.category,
-        message,
-        data,
-        isReplay: where.isReplay,
-        createdAt: this.now(),
-      }),
-    );
+  systemLog(level: LogLevel, message: string, step?: { name: string; attempt: number }): void {
+    this.writer.log(this.logRecord(level, message, undefined, SYSTEM_LOG_CATEGORY, step, false));
   }
 
   // ---- how a claim ends --------------------------------------------------------------------
 
   /** Shutdown, first stage: let the step in progress finish, start no other, then suspend. */
   stopAtNextStepBoundary(): void {
-    this.stopping = true;
+    if (this.state.phase === 'running') this.state = { phase: 'stopping' };
   }
 
   /**
@@ -327,38 +198,48 @@ export class RunExecution {
    * step's eventual result is discarded (it will run again: at-least-once).
    */
   async release(): Promise<void> {
-    if (this.settled) return;
-    this.settled = true;
-    const outcome = this.commitWith(async (tx, { pauseRequested }) => {
+    if (this.state.phase === 'ending' || this.state.phase === 'over') return;
+    this.state = { phase: 'ending' };
+    const released = this.writer.commitFenced(async (tx, { pauseRequested }) => {
       const now = this.now();
       // A pause asked for meanwhile stays asked for; the next runner honours it.
       if (!pauseRequested) await tx.updateInstance(this.key, { status: 'queued', updatedAt: now });
       await tx.putTasks([{ ...this.releasedTask(now), pauseRequested }]);
       await tx.signalRunnable();
-    }).then(
-      () => 'lost' as const,
-      (error: unknown) => this.lostOutcome(error),
-    );
-    this.lost = true;
-    this.resolveOutcome(outcome);
-    await outcome;
+    });
+    // The step in progress writes nothing more.
+    this.writer.close();
+    this.over(await released.then(() => 'lost' as const, (error: unknown) => this.lostOutcome(error)));
   }
 
-  private settle(end: () => Promise<ExecutionOutcome>): void {
-    if (this.settled) return;
-    this.settled = true;
-    const outcome = end().catch((error: unknown) => this.lostOutcome(error));
-    // Once the run has finished, suspended or been given up, steps still in flight (a concurrent
-    // step that outlived a failure, a timed-out attempt) have nothing left to write to.
-    void outcome.then(() => (this.lost = true));
-    this.resolveOutcome(outcome);
+  /** Chooses how this claim ends, once; a later choice changes nothing. */
+  private conclude(how: () => Promise<ExecutionOutcome>): void {
+    if (this.state.phase === 'ending' || this.state.phase === 'over') return;
+    this.state = { phase: 'ending' };
+    void how()
+      .catch((error: unknown) => this.lostOutcome(error))
+      .then((outcome) => this.over(outcome));
   }
 
+  private over(outcome: ExecutionOutcome): void {
+    if (this.state.phase === 'over') return;
+    // Steps still in flight (a concurrent step that outlived a failure, a timed-out attempt)
+    // have nothing left to write to.
+    this.state = { phase: 'over', outcome };
+    this.writer.close();
+    this.announceOutcome(outcome);
+  }
+
+  /** The lease is gone or the database stayed away: stop writing, leave the run to the queue. */
   private abandon(error: unknown): void {
-    this.lost = true;
-    if (this.settled) return;
-    this.settled = true;
-    this.resolveOutcome(Promise.resolve(this.lostOutcome(error)));
+    this.writer.close();
+    // An end already being written decides the outcome itself.
+    if (this.state.phase === 'running' || this.state.phase === 'stopping') this.over(this.lostOutcome(error));
+  }
+
+  private onWriteFailure(error: unknown): void {
+    if (error instanceof StoreDataError) this.conclude(() => this.writeEnd(refusedWriteError(error), null, true));
+    else this.abandon(error);
   }
 
   private lostOutcome(error: unknown): ExecutionOutcome {
@@ -368,42 +249,51 @@ export class RunExecution {
   }
 
   /** Suspends once nothing is in progress and something waits, after pending callbacks had a turn. */
-  private checkSuspended(): void {
-    if (this.settled || this.inFlight.size > 0 || this.blocked.size === 0) return;
+  private suspendWhenIdle(): void {
+    if (!(this.state.phase === 'running' || this.state.phase === 'stopping') || !this.ledger.suspendable) return;
     setImmediate(() => {
-      if (this.inFlight.size === 0 && this.blocked.size > 0) this.settle(() => this.suspend());
+      if (this.ledger.suspendable) this.conclude(() => this.suspend());
     });
   }
 
   private async finish(result: { output?: unknown; error?: ErrorInfo }): Promise<ExecutionOutcome> {
-    let error = this.fatal ?? result.error;
-    let outputText: string | null = null;
+    let error = this.fatal ?? result.error ?? null;
+    let output: string | null = null;
     if (!error) {
       const serialized = serializeJson(result.output, this.deps.limits.maxPayloadBytes);
-      if (serialized.ok) outputText = serialized.text;
-      else error = { name: 'WorkflowOutputError', message: `The workflow's return value is ${serialized.reason}` };
+      if (serialized.ok) output = serialized.text;
+      else error = errorInfo('WorkflowOutputError', `The workflow's return value is ${serialized.reason}`);
     }
+    try {
+      return await this.writeEnd(error, output, false);
+    } catch (failure) {
+      // The database refused what the end wrote: end it without those rows, errored.
+      if (failure instanceof StoreDataError) return this.writeEnd(refusedWriteError(failure), null, true);
+      throw failure;
+    }
+  }
+
+  /** Writes the run's end: complete with `output`, or errored with `error`. */
+  private async writeEnd(error: ErrorInfo | null, output: string | null, discardPending: boolean): Promise<ExecutionOutcome> {
+    if (discardPending) this.writer.discardPending();
     const now = this.now();
     if (error) this.systemLog('error', `Run ${this.runNumber} errored: ${error.name}: ${error.message}`);
     else this.systemLog('info', `Run ${this.runNumber} completed`);
-    const patch = { status: error ? 'errored' : 'complete', output: outputText, error: error ?? null, completedAt: now, updatedAt: now } as const;
-    await this.write(async (steps, logs) => {
-      if (!(await this.deps.store.finishRun(this.claim.lease, patch, steps, logs))) throw new LeaseLostError(this.claim.lease);
-    });
-    return patch.status;
+    const status = error ? 'errored' : 'complete';
+    await this.writer.finish({ status, output, error, completedAt: now, updatedAt: now });
+    return status;
   }
 
   private async suspend(): Promise<ExecutionOutcome> {
-    const blocked = [...this.blocked.values()];
-    const waits = blocked.flatMap((b) => (b.wait ? [b.wait] : []));
-    const earliest = Math.min(...blocked.map((b) => b.dueAt));
-    await this.commitWith(async (tx, { pauseRequested }) => {
+    const parked = this.ledger.parked;
+    const waits = parked.flatMap((p) => (p.wait ? [p.wait] : []));
+    const earliest = Math.min(...parked.map((p) => p.dueAt));
+    await this.writer.commitFenced(async (tx, { pauseRequested }) => {
       const now = this.now();
       if (pauseRequested) {
-        this.systemLog('info', 'Paused');
         await tx.updateInstance(this.key, { status: 'paused', updatedAt: now });
         await tx.putTasks([this.releasedTask(null)]);
-        return;
+        return [this.logRecord('info', 'Paused', undefined, SYSTEM_LOG_CATEGORY, undefined, false)];
       }
       // An event may have been stored after this run looked for it and before this commit.
       const eventArrived = waits.length > 0 && (await tx.hasDeliverableEvent(this.key, this.runNumber, waits));
@@ -421,16 +311,32 @@ export class RunExecution {
     return unleasedTask(this.key, this.runNumber, 'resume', dueAt);
   }
 
-  /** Renews the lease while user code runs, well before it expires. */
-  private keepLeaseAlive(): void {
-    const every = Math.max(1, Math.floor(this.deps.leaseMs / 3));
-    const schedule = () => {
-      const cancel = this.deps.clock.setTimer(every, () => {
-        if (this.settled) return;
-        this.renewLease().then(schedule, () => undefined);
-      });
-      this.stopRenewing = cancel;
-    };
-    schedule();
+  private notePause(check: LeaseCheck): void {
+    this.pauseRequested = check.pauseRequested;
   }
+
+  private logRecord(
+    level: LogLevel,
+    message: unknown,
+    data: unknown,
+    category: string,
+    step: { name: string; attempt: number } | undefined,
+    isReplay: boolean,
+  ): NewLogRecord {
+    return buildLogRecord(this.deps.limits, {
+      ...this.scope,
+      stepName: step?.name ?? null,
+      attempt: step?.attempt ?? null,
+      level,
+      category,
+      message,
+      data,
+      isReplay,
+      createdAt: this.now(),
+    });
+  }
+}
+
+function refusedWriteError(error: StoreDataError): ErrorInfo {
+  return toErrorInfo(new StoreWriteError(`The database refused to store this run's progress: ${error.message}`));
 }

@@ -1,6 +1,7 @@
 import type { EngineDeps } from '../engine-deps';
 import { toErrorInfo } from '../errors';
 import type { ClaimedRun } from '../ports/store';
+import { retryWhileUnavailable } from './retry-while-unavailable';
 import { type ExecutionOutcome, RunExecution } from './run-execution';
 
 export interface TickOptions {
@@ -63,7 +64,10 @@ export class Runner {
     try {
       const definition = this.deps.registry.get(instance.workflowName)!;
       // A run that was never picked up before has no steps to replay.
-      const steps = claim.firstClaim ? [] : await this.deps.store.loadSteps(instance, lease.runNumber);
+      const leaseEnds = this.deps.clock.now() + this.deps.leaseMs;
+      const steps = claim.firstClaim
+        ? []
+        : await retryWhileUnavailable(this.deps.clock, () => leaseEnds, () => this.deps.store.loadSteps(instance, lease.runNumber));
       const execution = new RunExecution(this.deps, definition, claim, steps, maxSteps);
       if (this.draining) execution.stopAtNextStepBoundary();
       this.active.add(execution);

@@ -1,0 +1,117 @@
+import type { Lease, NewLogRecord, StepRecord } from '../model';
+import type { Clock } from '../ports/clock';
+import type { EventDelivery, FinishPatch, LeaseCheck, StoreTransaction, WorkflowStore } from '../ports/store';
+import { LeaseLostError } from './lease-lost-error';
+import { retryWhileUnavailable } from './retry-while-unavailable';
+
+/** Extra writes of a fenced commit; they may return more log lines to store with it. */
+export type FencedWork = (tx: StoreTransaction, check: LeaseCheck) => Promise<NewLogRecord[] | void>;
+
+/**
+ * The one way a claim writes: rows wait in a buffer until the next commit, and every commit is
+ * fenced by the lease, so a run that was terminated, restarted or taken over writes nothing more
+ * (`LeaseLostError`).
+ *
+ * While the database is unreachable, a commit is retried with backoff, with the same rows, for as
+ * long as the lease would last: the step's side effect happened, and recording it beats running
+ * it again. A commit the database refuses (`StoreDataError`) is not retried: it could never
+ * succeed.
+ */
+export class ProgressWriter {
+  private pendingSteps = new Map<string, StepRecord>();
+  private pendingLogs: NewLogRecord[] = [];
+  private closed = false;
+  /** When the lease runs out, as far as this process knows: its last extension plus its length. */
+  private leaseExpiresAt: number;
+
+  constructor(
+    private readonly store: WorkflowStore,
+    private readonly clock: Clock,
+    private readonly lease: Lease,
+    private readonly leaseMs: number,
+  ) {
+    this.leaseExpiresAt = clock.now() + leaseMs;
+  }
+
+  /** Keeps a step row for the next commit. */
+  defer(record: StepRecord): void {
+    this.pendingSteps.set(record.name, record);
+  }
+
+  /** Keeps a log line for the next commit. */
+  log(record: NewLogRecord): void {
+    this.pendingLogs.push(record);
+  }
+
+  /** From now on nothing is written: this claim is over. */
+  close(): void {
+    this.closed = true;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The buffered rows, `record` and `delivery`'s event consumption; does not extend the lease. */
+  commit(record?: StepRecord, delivery?: EventDelivery): Promise<LeaseCheck> {
+    if (record) this.defer(record);
+    return this.write((steps, logs) => this.store.saveProgress(this.lease, steps, logs, delivery));
+  }
+
+  /** The buffered rows and `work`'s writes in one transaction that also extends the lease. */
+  commitFenced(work: FencedWork): Promise<LeaseCheck> {
+    return this.write((steps, logs) =>
+      this.store.transaction(async (tx) => {
+        const check = await this.extend(tx);
+        if (!check) return null;
+        const more = (await work(tx, check)) ?? [];
+        await tx.saveSteps(steps);
+        await tx.insertLogs([...logs, ...more]);
+        return check;
+      }),
+    );
+  }
+
+  /** Extends the lease and nothing else: buffered rows wait for the next real commit. */
+  async renew(): Promise<LeaseCheck> {
+    if (this.closed) throw new LeaseLostError(this.lease);
+    const check = await this.retrying(() => this.store.transaction((tx) => this.extend(tx)));
+    if (!check) throw new LeaseLostError(this.lease);
+    return check;
+  }
+
+  /** Ends the run with `patch` and the buffered rows (none, with `discardPending`). */
+  async finish(patch: FinishPatch, options: { discardPending?: boolean } = {}): Promise<void> {
+    if (options.discardPending) this.discardPending();
+    await this.write(async (steps, logs) => ((await this.store.finishRun(this.lease, patch, steps, logs)) ? true : null));
+  }
+
+  /** Forgets the buffered rows (they were refused by the database). */
+  discardPending(): void {
+    this.pendingSteps = new Map();
+    this.pendingLogs = [];
+  }
+
+  private async extend(tx: StoreTransaction): Promise<LeaseCheck | null> {
+    const expiresAt = this.clock.now() + this.leaseMs;
+    const check = await tx.fenceLease(this.lease, expiresAt);
+    if (check) this.leaseExpiresAt = expiresAt;
+    return check;
+  }
+
+  /** Hands the buffered rows to `persist`; null from it means the lease was lost. */
+  private async write<T>(persist: (steps: StepRecord[], logs: NewLogRecord[]) => Promise<T | null>): Promise<T> {
+    if (this.closed) throw new LeaseLostError(this.lease);
+    const steps = [...this.pendingSteps.values()];
+    const logs = this.pendingLogs;
+    this.discardPending();
+    const result = await this.retrying(() => persist(steps, logs));
+    if (result === null) throw new LeaseLostError(this.lease);
+    return result;
+  }
+
+  /** Runs `attempt` again while the database is unavailable and the lease may still hold. */
+  retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    return retryWhileUnavailable(this.clock, () => this.leaseExpiresAt, attempt);
+  }
+}
