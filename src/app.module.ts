@@ -20,6 +20,7 @@ export class AppModule {
           enableRunnerTick: config.enableRunnerTick,
           runner: config.runner,
           cursorSecret: config.cursorSecret,
+          installProcessErrorHandlers: true,
         }),
       ],
     };

@@ -48,6 +48,11 @@ export interface WorkflowsModuleOptions {
   limits?: Partial<EngineLimits>;
   /** Signs pagination cursors; give every process of a deployment the same one. */
   cursorSecret?: string;
+  /**
+   * Log stray rejections and exceptions of workflow code instead of letting them end the process
+   * (default false: a host application keeps its own policy; the standalone server sets it).
+   */
+  installProcessErrorHandlers?: boolean;
 }
 
 export const WORKFLOWS_OPTIONS = Symbol('WORKFLOWS_OPTIONS');

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { EngineLifecycle } from './core/engine-lifecycle';
 import { engineProviders } from './core/engine.providers';
+import { ProcessErrorHandlers } from './core/process-error-handlers';
 import { WorkflowsClient } from './engine/workflows-client';
 import { RunnerLoop } from './scheduler/runner-loop.service';
 import { mountHttpApi } from './api/http-api';
@@ -18,7 +19,7 @@ export class WorkflowsModule {
       module: WorkflowsModule,
       global: true,
       imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath ?? DEFAULT_BASE_PATH), ...(options.imports ?? [])],
-      providers: [...engineProviders(options), ...(options.providers ?? []), RunnerLoop, EngineLifecycle],
+      providers: [...engineProviders(options), ...(options.providers ?? []), RunnerLoop, EngineLifecycle, ProcessErrorHandlers],
       exports: [WorkflowsClient, WORKFLOWS_OPTIONS],
     };
   }

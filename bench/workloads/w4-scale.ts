@@ -1,4 +1,3 @@
-import { DEFAULT_CURSOR_SECRET } from '../../src/engine/create-engine';
 import { CursorCodec } from '../../src/engine/cursors';
 import { listCursorScope } from '../../src/engine/queries/instance-queries';
 import { databaseUrl, dropDatabase, freshDatabase, withClient } from '../support/postgres';
@@ -100,7 +99,10 @@ async function deepCursor(name: string, offset: number): Promise<string> {
        ORDER BY created_at DESC, instance_id DESC OFFSET $2 LIMIT 1`,
       [WORKFLOW, offset],
     );
-    return { createdAt: new Date(rows[0].created_at).getTime(), instanceId: rows[0].instance_id as string };
+    // The key the service generated and keeps in the database.
+    const secret = await client.query(`SELECT value FROM workflow_setting WHERE name = 'cursor-secret'`);
+    return { createdAt: new Date(rows[0].created_at).getTime(), instanceId: rows[0].instance_id as string, secret: secret.rows[0].value as string };
   });
-  return new CursorCodec(DEFAULT_CURSOR_SECRET).encode(listCursorScope(WORKFLOW), position);
+  const { secret, ...at } = position;
+  return new CursorCodec(secret).encode(listCursorScope(WORKFLOW), at);
 }

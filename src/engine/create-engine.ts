@@ -29,8 +29,6 @@ export interface Engine {
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
-/** Cursors only need to be tamper-evident; set a secret of your own to make them unforgeable. */
-export const DEFAULT_CURSOR_SECRET = 'durable-workflows-cursor';
 
 /** Assembles the engine from its ports; no framework involved. */
 export function createEngine(options: EngineOptions): Engine {
@@ -44,7 +42,7 @@ export function createEngine(options: EngineOptions): Engine {
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
     runnerId: options.runnerId ?? `runner-${randomUUID()}`,
-    cursorSecret: options.cursorSecret ?? DEFAULT_CURSOR_SECRET,
+    cursorSecret: options.cursorSecret,
     validateParamsClass: options.validateParamsClass,
     onRunnable: () => options.onRunnable?.(),
     // Only called once the run starts, long after `client` below exists.

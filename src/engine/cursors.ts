@@ -13,7 +13,11 @@ export class CursorCodec {
     return `${body}.${this.sign(body)}`;
   }
 
-  decode<T>(scope: string, cursor: string): T {
+  /**
+   * The position a cursor carries, once its signature, its scope and the shape of its position
+   * check out: a cursor signed with a leaked or guessed key still cannot hand SQL a wrong type.
+   */
+  decode<T>(scope: string, cursor: string, isPosition: (position: unknown) => position is T): T {
     const [body, signature, extra] = cursor.split('.');
     if (!body || !signature || extra !== undefined || !this.verify(body, signature)) throw invalidCursor();
     let payload: { s?: unknown; p?: unknown };
@@ -22,8 +26,8 @@ export class CursorCodec {
     } catch {
       throw invalidCursor();
     }
-    if (payload?.s !== scope || payload.p === undefined) throw invalidCursor();
-    return payload.p as T;
+    if (payload?.s !== scope || !isPosition(payload.p)) throw invalidCursor();
+    return payload.p;
   }
 
   private sign(body: string): string {
@@ -35,6 +39,24 @@ export class CursorCodec {
     const given = Buffer.from(signature);
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
+}
+
+/** A position in a run's steps, events or logs: their sequence number. */
+export function isSequencePosition(position: unknown): position is number {
+  return Number.isSafeInteger(position) && (position as number) >= 0;
+}
+
+/** A position in a list of instances: the last row's creation time and id. */
+export function isListPosition(position: unknown): position is { createdAt: number; instanceId: string } {
+  const p = position as { createdAt?: unknown; instanceId?: unknown } | null;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    Number.isSafeInteger(p.createdAt) &&
+    typeof p.instanceId === 'string' &&
+    p.instanceId.length <= 100 &&
+    Object.keys(p).length === 2
+  );
 }
 
 function invalidCursor(): EngineError {

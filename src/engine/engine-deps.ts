@@ -21,8 +21,8 @@ export interface EngineDeps {
   leaseMs: number;
   /** Identifies this process in leases. */
   runnerId: string;
-  /** Key that signs pagination cursors. */
-  cursorSecret: string;
+  /** Key that signs pagination cursors; unset, a random one is made and kept in the database. */
+  cursorSecret?: string;
   validateParamsClass?: ParamsClassValidator;
   /** Told whenever a run becomes runnable now, so the local runner need not wait for a poll. */
   onRunnable: () => void;

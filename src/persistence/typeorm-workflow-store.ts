@@ -249,6 +249,13 @@ export class TypeormWorkflowStore implements WorkflowStore {
     return this.dialect.name === 'postgres' && steps.length <= MAX_ROWS_PER_INSERT && logs.length <= MAX_ROWS_PER_INSERT;
   }
 
+  async sharedSetting(name: string, create: () => string): Promise<string> {
+    const sql = this.connection.statement();
+    await sql.run('INSERT INTO workflow_setting (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, create()]);
+    const [row] = await sql.rows<{ value: string }>('SELECT value FROM workflow_setting WHERE name = $1', [name]);
+    return row.value;
+  }
+
   /** Every run goes back to the queue, due now, held by nobody. */
   private async releaseAllLeases(): Promise<void> {
     await this.connection

@@ -3,6 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Engine } from '../engine/create-engine';
 import { ENGINE } from '../core/tokens';
 import { WakeSignal } from '../core/wake-signal';
+import { toErrorInfo } from '../engine/errors';
+import { isDatabaseUnavailable } from '../engine/ports/store-errors';
 import { dialectOf } from '../persistence/data-source-options';
 import { PostgresWakeListener } from './postgres-wake-listener';
 import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../workflows-module-options';
@@ -13,6 +15,10 @@ const HOUSEKEEPING_EVERY_MS = 30_000;
 const DUE_TIMEOUT = 'workflows-runner-due';
 /** Claims are taken a few at a time so one busy process does not hoard the queue. */
 const CLAIM_BATCH = 10;
+/** While the database is away the loop tries again after this long, doubling up to the maximum. */
+const FIRST_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 5_000;
+const BACKOFF_TIMEOUT = 'workflows-runner-backoff';
 
 /**
  * The in-process runner: keeps up to `concurrency` runs advancing. It claims work when woken
@@ -28,6 +34,8 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
   private pumping = false;
   private pumpAgain = false;
   private unlisten?: () => void;
+  /** Set while the database is unreachable: no claim is tried before `until`. */
+  private backoff?: { ms: number; until: number };
   /** Other processes' wake-ups, on PostgreSQL. */
   private listener?: PostgresWakeListener;
 
@@ -40,13 +48,14 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
     this.options = { ...DEFAULT_RUNNER_OPTIONS, ...moduleOptions.runner };
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
     this.unlisten = this.wakeSignal.listen(() => this.wake());
     const url = this.moduleOptions.database?.url;
     if (url && dialectOf(url) === 'postgres') {
       this.listener = new PostgresWakeListener(url, () => this.wake(), (message) => this.logger.warn(message));
-      await this.listener.start();
+      // Not awaited: it connects (and reconnects) by itself, and wakes the loop once it listens.
+      void this.listener.start();
     }
     this.schedulePoll();
     const housekeeping = setInterval(() => {
@@ -54,7 +63,9 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
     }, HOUSEKEEPING_EVERY_MS);
     housekeeping.unref();
     this.scheduler.addInterval(HOUSEKEEPING_INTERVAL, housekeeping);
-    this.wake();
+    // The first claim waits for the next turn of the event loop: application start-up (and the
+    // HTTP server starting to listen) never waits for, or depends on, the runner's first work.
+    setImmediate(() => this.wake());
   }
 
   /**
@@ -67,6 +78,7 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
     await this.listener?.stop();
     this.clearTimeout(POLL_TIMEOUT);
     this.clearTimeout(DUE_TIMEOUT);
+    this.clearTimeout(BACKOFF_TIMEOUT);
     if (this.scheduler.doesExist('interval', HOUSEKEEPING_INTERVAL)) this.scheduler.deleteInterval(HOUSEKEEPING_INTERVAL);
     const runner = this.engine.client.runner;
     runner.drain();
@@ -83,7 +95,7 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   wake(): void {
-    if (this.stopping) return;
+    if (this.stopping || (this.backoff && Date.now() < this.backoff.until)) return;
     if (this.pumping) {
       this.pumpAgain = true;
       return;
@@ -104,13 +116,29 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
         }
       } while (this.pumpAgain && !this.stopping);
       await this.armDueTimer();
+      this.recovered();
     } catch (error) {
-      this.logger.error(`Runner loop failed: ${(error as Error).message}`);
+      if (isDatabaseUnavailable(error)) this.backOff();
+      else this.logger.error(`Runner loop failed: ${toErrorInfo(error).message}`);
     } finally {
       this.pumping = false;
       // A wake-up that came while the due timer was being armed must not wait for the poll.
       if (this.pumpAgain && !this.stopping) this.wake();
     }
+  }
+
+  /** The database is away: try again later, each time a little later, and say so once. */
+  private backOff(): void {
+    const ms = this.backoff ? Math.min(this.backoff.ms * 2, MAX_BACKOFF_MS) : FIRST_BACKOFF_MS;
+    if (!this.backoff) this.logger.warn('Database unavailable; the runner backs off and resumes when it returns');
+    this.backoff = { ms, until: Date.now() + ms };
+    this.setTimeout(BACKOFF_TIMEOUT, ms, () => this.wake());
+  }
+
+  private recovered(): void {
+    if (!this.backoff) return;
+    this.backoff = undefined;
+    this.logger.log('Database reachable again; the runner resumed');
   }
 
   private track(run: Promise<unknown>): void {

@@ -27,6 +27,7 @@ describe.each(TEST_DATABASES)('schema on %s', (kind) => {
         'workflow_instance',
         'workflow_log',
         'workflow_migrations',
+        'workflow_setting',
         'workflow_step',
         'workflow_task',
       ]);

@@ -3,8 +3,8 @@ import { TEST_DATABASES } from '../support/databases';
 import { createTestApp } from '../support/test-app';
 
 describe.each(TEST_DATABASES)('disabled runner tick route on %s', (kind) => {
-  it('answers RUNNER_TICK_DISABLED before any hook or validation', async () => {
-    const authorizeRequest = jest.fn(() => false);
+  it('runs authorizeRequest first, then answers RUNNER_TICK_DISABLED before its own hook and before validation', async () => {
+    const authorizeRequest = jest.fn(() => true);
     const authorizeRunnerTick = jest.fn(() => false);
     const app = await createTestApp(kind, { runner: { enabled: false }, authorization: { authorizeRequest, authorizeRunnerTick } });
     try {
@@ -12,8 +12,13 @@ describe.each(TEST_DATABASES)('disabled runner tick route on %s', (kind) => {
         const response = await request(app.http).post('/api/workflows/_runner/tick').send(body);
         expect([response.status, response.body.code]).toEqual([403, 'RUNNER_TICK_DISABLED']);
       }
-      expect(authorizeRequest).not.toHaveBeenCalled();
+      expect(authorizeRequest).toHaveBeenCalledTimes(3);
       expect(authorizeRunnerTick).not.toHaveBeenCalled();
+
+      // A caller authorizeRequest turns away learns nothing about the route.
+      authorizeRequest.mockReturnValue(false);
+      const denied = await request(app.http).post('/api/workflows/_runner/tick').send({});
+      expect([denied.status, denied.body.code]).toEqual([403, 'FORBIDDEN']);
     } finally {
       await app.close();
     }

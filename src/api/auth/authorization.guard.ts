@@ -2,28 +2,22 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { EngineError } from '../../engine/errors';
-import type { ManagementAction } from '../../engine/lifecycle/transitions';
 import { WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../../workflows-module-options';
 import type { AuthorizationHooks, AuthorizationKind, HookResult, RequestContext } from './authorization-hooks';
-import { AUTHORIZATION_KIND } from './authorize.decorator';
+import { ROUTE_AUTHORIZATION, type RouteAuthorization } from './route-authorization';
 
-type HookCall = (hooks: AuthorizationHooks, context: RequestContext) => HookResult;
+type HookCall = (hooks: AuthorizationHooks, context: RequestContext, route: RouteAuthorization) => HookResult;
 
-/** Each route kind's dedicated hook, with the extra context SPEC section 4 gives it. */
+/** Each route kind's dedicated hook, with the extra context it is given. */
 const DEDICATED: Record<AuthorizationKind, HookCall> = {
   read: (hooks, c) => hooks.authorizeRead?.({ ...c, workflowName: c.params.workflowName, instanceId: c.params.instanceId }),
-  creation: (hooks, c) => {
+  creation: (hooks, c, route) => {
     const body = (c.body ?? {}) as { instances?: unknown };
-    const instances = c.route.endsWith('/batch') ? (Array.isArray(body.instances) ? body.instances : []) : [c.body ?? {}];
+    const instances = route.batch ? (Array.isArray(body.instances) ? body.instances : []) : [c.body ?? {}];
     return hooks.authorizeInstanceCreation?.({ ...c, workflowName: c.params.workflowName, instances });
   },
-  management: (hooks, c) =>
-    hooks.authorizeManagement?.({
-      ...c,
-      workflowName: c.params.workflowName,
-      instanceId: c.params.instanceId,
-      action: c.route.split('/').pop() as ManagementAction,
-    }),
+  management: (hooks, c, route) =>
+    hooks.authorizeManagement?.({ ...c, workflowName: c.params.workflowName, instanceId: c.params.instanceId, action: route.action! }),
   sendEvent: (hooks, c) => {
     const body = (c.body ?? {}) as { type?: unknown; payload?: unknown };
     return hooks.authorizeSendEvent?.({
@@ -37,30 +31,40 @@ const DEDICATED: Record<AuthorizationKind, HookCall> = {
   runnerTick: (hooks, c) => hooks.authorizeRunnerTick?.({ ...c, options: c.body ?? {} }),
 };
 
-/**
- * Maps a route to its authorization hooks: `authorizeRequest` first, then the route's own. A hook
- * returning `false` is a 403; a hook throwing an HttpException answers with that exception.
- */
+/** A hook returning `false` is a 403; a hook throwing an HttpException answers with that exception. */
+async function allow(result: HookResult): Promise<true> {
+  if ((await result) === false) throw new EngineError('FORBIDDEN', 'Not allowed');
+  return true;
+}
+
+/** `authorizeRequest`, which every route runs first. */
 @Injectable()
-export class AuthorizationGuard implements CanActivate {
+export class RequestAuthorizationGuard implements CanActivate {
+  constructor(@Inject(WORKFLOWS_OPTIONS) private readonly options: WorkflowsModuleOptions) {}
+
+  canActivate(execution: ExecutionContext): Promise<boolean> {
+    return allow(this.options.authorization?.authorizeRequest?.(requestContext(execution)));
+  }
+}
+
+/** The hook of the route's own kind, as its `@Authorize` metadata names it. */
+@Injectable()
+export class RouteAuthorizationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(WORKFLOWS_OPTIONS) private readonly options: WorkflowsModuleOptions,
   ) {}
 
-  async canActivate(execution: ExecutionContext): Promise<boolean> {
+  canActivate(execution: ExecutionContext): Promise<boolean> {
     const hooks = this.options.authorization;
-    if (!hooks) return true;
-    const kind = this.reflector.get<AuthorizationKind>(AUTHORIZATION_KIND, execution.getHandler());
-    const context = requestContext(execution.switchToHttp().getRequest<Request>());
-    if ((await hooks.authorizeRequest?.(context)) === false || (await DEDICATED[kind](hooks, context)) === false) {
-      throw new EngineError('FORBIDDEN', 'Not allowed');
-    }
-    return true;
+    if (!hooks) return Promise.resolve(true);
+    const route = this.reflector.get<RouteAuthorization>(ROUTE_AUTHORIZATION, execution.getHandler());
+    return allow(DEDICATED[route.kind](hooks, requestContext(execution), route));
   }
 }
 
-function requestContext(request: Request): RequestContext {
+function requestContext(execution: ExecutionContext): RequestContext {
+  const request = execution.switchToHttp().getRequest<Request>();
   const route = String((request.route as { path?: unknown } | undefined)?.path ?? request.path);
   return {
     method: request.method,

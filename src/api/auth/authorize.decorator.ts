@@ -1,19 +1,17 @@
 import { applyDecorators, type CanActivate, SetMetadata, type Type, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorEnvelopeDto } from '../docs/error-envelope.dto';
-import type { AuthorizationKind } from './authorization-hooks';
-import { AuthorizationGuard } from './authorization.guard';
-
-export const AUTHORIZATION_KIND = 'workflows:authorization-kind';
+import { RequestAuthorizationGuard, RouteAuthorizationGuard } from './authorization.guard';
+import { ROUTE_AUTHORIZATION, type RouteAuthorization } from './route-authorization';
 
 /**
- * Guards a route with `authorizeRequest` and the hook of its kind; `before` are guards that must
- * answer first (a route that is switched off says so before anyone is asked about it).
+ * Guards a route: `authorizeRequest` first, then the `gates` (a route that is switched off says
+ * so only to a caller `authorizeRequest` let through), then the route's own hook.
  */
-export function Authorize(kind: AuthorizationKind, before: Type<CanActivate>[] = []) {
+export function Authorize(route: RouteAuthorization, gates: Type<CanActivate>[] = []) {
   return applyDecorators(
-    SetMetadata(AUTHORIZATION_KIND, kind),
-    UseGuards(...before, AuthorizationGuard),
+    SetMetadata(ROUTE_AUTHORIZATION, route),
+    UseGuards(RequestAuthorizationGuard, ...gates, RouteAuthorizationGuard),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: '`UNAUTHORIZED`: an authorization hook denied (e.g. missing or wrong bearer token).', type: ErrorEnvelopeDto }),
     ApiForbiddenResponse({ description: '`FORBIDDEN`: an authorization hook denied.', type: ErrorEnvelopeDto }),

@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { EngineError } from '../../engine/errors';
+import { StoreDataError } from '../../engine/ports/store-errors';
 import type { ErrorEnvelope } from './error-envelope';
 import { codeForStatus, ERROR_STATUS } from './error-status';
+
+/** How long a client should wait before trying again while the database is away. */
+const RETRY_AFTER_SECONDS = 2;
 
 /**
  * Turns every error into the `{ message, code, details? }` envelope: engine errors by their code,
@@ -20,10 +24,18 @@ export class WorkflowsExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const [status, body] = this.envelope(exception, request);
     if (response.headersSent) return;
+    if (body.code === 'DATABASE_UNAVAILABLE') response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.status(status).json(body);
   }
 
   private envelope(exception: unknown, request: Request): [number, ErrorEnvelope] {
+    if (exception instanceof EngineError && exception.code === 'DATABASE_UNAVAILABLE') {
+      this.logger.warn(`${request.method} ${request.originalUrl}: database unavailable (${String((exception.cause as Error | undefined)?.message ?? 'no detail')})`);
+    }
+    if (exception instanceof StoreDataError) {
+      // Only values of the request reach the database from an API call.
+      return [HttpStatus.BAD_REQUEST, { message: 'The database refused a value of this request', code: 'VALIDATION_ERROR', details: { issues: [exception.message] } }];
+    }
     if (exception instanceof EngineError) {
       const body: ErrorEnvelope = { message: exception.message, code: exception.code };
       if (exception.details) body.details = exception.details;

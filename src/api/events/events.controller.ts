@@ -14,7 +14,7 @@ export class EventsController {
 
   @Post()
   @HttpCode(HttpStatus.OK)
-  @Authorize('sendEvent')
+  @Authorize({ kind: 'sendEvent' })
   @ApiOperation({
     summary: 'Send an event',
     description:

@@ -13,7 +13,7 @@ export class HistoryController {
   constructor(private readonly client: WorkflowsClient) {}
 
   @Get()
-  @Authorize('read')
+  @Authorize({ kind: 'read' })
   @ApiOperation({
     summary: 'Get history',
     description:

@@ -24,7 +24,7 @@ function ManagementRoute(action: ManagementAction, summary: string) {
   return applyDecorators(
     Post(`:instanceId/${action}`),
     HttpCode(HttpStatus.OK),
-    Authorize('management'),
+    Authorize({ kind: 'management', action }),
     ApiOperation({ summary, description: ACTIONS[action] }),
     ApiInstanceParams(),
     ApiOkResponse({ type: ActionResultDto }),
@@ -39,7 +39,7 @@ export class InstancesController {
   constructor(private readonly client: WorkflowsClient) {}
 
   @Get()
-  @Authorize('read')
+  @Authorize({ kind: 'read' })
   @ApiOperation({ summary: 'List instances', description: 'Newest first, with keyset pagination.' })
   @ApiWorkflowNameParam()
   @ApiOkResponse({ type: InstancePageDto })
@@ -49,7 +49,7 @@ export class InstancesController {
   }
 
   @Post()
-  @Authorize('creation')
+  @Authorize({ kind: 'creation' })
   @ApiOperation({ summary: 'Create an instance', description: 'Queues a new instance; the runner picks it up at once.' })
   @ApiWorkflowNameParam()
   @ApiBody({ type: CreateInstanceDto })
@@ -67,7 +67,7 @@ export class InstancesController {
   }
 
   @Post('batch')
-  @Authorize('creation')
+  @Authorize({ kind: 'creation', batch: true })
   @ApiOperation({
     summary: 'Create a batch of instances',
     description: 'All or nothing on invalid input (`details.index` names the item); ids that exist or repeat are skipped.',
@@ -85,7 +85,7 @@ export class InstancesController {
   }
 
   @Get(':instanceId')
-  @Authorize('read')
+  @Authorize({ kind: 'read' })
   @ApiOperation({ summary: 'Get instance details', description: 'Status, output or error, and metadata with the current step.' })
   @ApiInstanceParams()
   @ApiOkResponse({ type: InstanceDto })

@@ -9,7 +9,10 @@ import { WorkflowsApiController } from '../workflows-api-controller.decorator';
 import { NoQueryDto } from '../validation/no-input.dto';
 import { TickDto, TickResultDto } from './dto/tick.dto';
 
-/** The tick route answers RUNNER_TICK_DISABLED before hooks or validation when it is switched off. */
+/**
+ * A switched-off tick route answers RUNNER_TICK_DISABLED to whoever `authorizeRequest` let
+ * through, before its own hook and before validation.
+ */
 @Injectable()
 class RunnerTickEnabledGuard implements CanActivate {
   constructor(@Inject(WORKFLOWS_OPTIONS) private readonly options: WorkflowsModuleOptions) {}
@@ -28,7 +31,7 @@ export class RunnerController {
 
   @Post('tick')
   @HttpCode(HttpStatus.OK)
-  @Authorize('runnerTick', [RunnerTickEnabledGuard])
+  @Authorize({ kind: 'runnerTick' }, [RunnerTickEnabledGuard])
   @ApiOperation({
     summary: 'Run the runner once',
     description: 'Advances due instances in this request, for an external scheduler. Off unless `enableRunnerTick` is set.',

@@ -12,7 +12,7 @@ export class WorkflowsController {
   constructor(private readonly client: WorkflowsClient) {}
 
   @Get()
-  @Authorize('read')
+  @Authorize({ kind: 'read' })
   @ApiOperation({ summary: 'List workflows', description: 'The registered workflow names, with their descriptions.' })
   @ApiOkResponse({ type: WorkflowListDto })
   @ApiErrors()

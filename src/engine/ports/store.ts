@@ -114,6 +114,11 @@ export interface WorkflowStore {
   databaseNow(): Promise<number>;
   /** Periodic upkeep the runner triggers (keeping the queue's planner statistics fresh). */
   housekeeping(): Promise<void>;
+  /**
+   * A value every process on this database shares: the stored one, or `create()`'s, stored now
+   * by whichever process asks first.
+   */
+  sharedSetting(name: string, create: () => string): Promise<string>;
 }
 
 export interface StoreTransaction {

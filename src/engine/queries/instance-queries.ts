@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { LogLevel } from '../definition/types';
 import { LOG_LEVELS } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
-import { CursorCodec } from '../cursors';
+import { CursorCodec, isListPosition, isSequencePosition } from '../cursors';
+import { normalizeLogCategory } from '../step/step-log';
 import { EngineError, instanceNotFound } from '../errors';
 import { assertInstanceId } from '../identifiers';
 import { INSTANCE_STATUSES, type InstanceKey, type InstanceStatus } from '../model';
@@ -64,12 +66,27 @@ export function listCursorScope(workflowName: string, status?: InstanceStatus): 
   return `instances:${workflowName}:${status ?? '*'}`;
 }
 
+/** The name under which the database keeps the generated cursor key. */
+const CURSOR_SECRET_SETTING = 'cursor-secret';
+
 /** Read-side of the engine: instance details, listings and history, with signed cursors. */
 export class InstanceQueries {
-  private readonly cursors: CursorCodec;
+  private codec?: Promise<CursorCodec>;
 
-  constructor(private readonly deps: EngineDeps) {
-    this.cursors = new CursorCodec(deps.cursorSecret);
+  constructor(private readonly deps: EngineDeps) {}
+
+  /**
+   * The configured key, or else one made at random and kept in the database by the first process
+   * that needs it, so that every replica signs and accepts the same cursors.
+   */
+  private cursors(): Promise<CursorCodec> {
+    if (this.deps.cursorSecret) return Promise.resolve((this.codec ??= Promise.resolve(new CursorCodec(this.deps.cursorSecret))));
+    this.codec ??= this.deps.store
+      .sharedSetting(CURSOR_SECRET_SETTING, () => randomBytes(32).toString('base64url'))
+      .then((secret) => new CursorCodec(secret));
+    // A database that was away must be asked again next time.
+    this.codec.catch(() => (this.codec = undefined));
+    return this.codec;
   }
 
   async get(key: InstanceKey): Promise<InstanceView> {
@@ -82,14 +99,15 @@ export class InstanceQueries {
     const limit = this.pageSize(options.pageSize);
     assertOneOf('status', options.status, INSTANCE_STATUSES);
     const scope = listCursorScope(workflowName, options.status);
-    const after = options.cursor ? this.cursors.decode<{ createdAt: number; instanceId: string }>(scope, options.cursor) : undefined;
+    const cursors = await this.cursors();
+    const after = options.cursor ? cursors.decode(scope, options.cursor, isListPosition) : undefined;
     const rows = await this.deps.store.listInstances({ workflowName, status: options.status, order: 'desc', limit: limit + 1, after });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const hasNextPage = rows.length > limit;
     return {
       instances: page.map(summaryOf),
-      ...(hasNextPage ? { cursor: this.cursors.encode(scope, { createdAt: last.createdAt, instanceId: last.instanceId }) } : {}),
+      ...(hasNextPage ? { cursor: cursors.encode(scope, { createdAt: last.createdAt, instanceId: last.instanceId }) } : {}),
       hasNextPage,
     };
   }
@@ -106,45 +124,35 @@ export class InstanceQueries {
     assertOneOf('order', options.order, ['asc', 'desc']);
     assertOneOf('logLevel', options.logLevel, LOG_LEVELS);
     const order = options.order ?? 'asc';
+    const cursors = await this.cursors();
     const run = { key, runNumber };
     const scope = (stream: string) => `${stream}:${key.workflowName}:${key.instanceId}:${runNumber}:${order}`;
-    const page = <K>(stream: string, cursor: string | undefined): PageQuery<K> => ({
+    const page = (streamScope: string, cursor: string | undefined): PageQuery<number> => ({
       limit: limit + 1,
       order,
-      after: cursor ? this.cursors.decode<K>(scope(stream), cursor) : undefined,
+      after: cursor ? cursors.decode(streamScope, cursor, isSequencePosition) : undefined,
     });
 
-    const steps = await this.deps.store.listSteps({ ...run, ...page<number>('steps', options.stepsCursor) });
-    const events = await this.deps.store.listEvents({ ...run, ...page<number>('events', options.eventsCursor) });
+    const steps = await this.deps.store.listSteps({ ...run, ...page(scope('steps'), options.stepsCursor) });
+    const events = await this.deps.store.listEvents({ ...run, ...page(scope('events'), options.eventsCursor) });
     const history: History = {
       runNumber,
-      ...this.paged('steps', scope('steps'), steps, limit, (s) => s.seq, stepViewOf),
-      ...this.paged('events', scope('events'), events, limit, (e) => e.seq, eventViewOf),
+      ...paged(cursors, 'steps', scope('steps'), steps, limit, (s) => s.seq, stepViewOf),
+      ...paged(cursors, 'events', scope('events'), events, limit, (e) => e.seq, eventViewOf),
     } as History;
     if (options.includeLogs) {
-      const logScope = `${scope('logs')}:${options.logLevel ?? '*'}:${options.logCategory ?? '*'}`;
+      // Filtered by the category as it is stored: the same cut a workflow's category went through.
+      const category = options.logCategory === undefined ? undefined : normalizeLogCategory(options.logCategory);
+      const logScope = `${scope('logs')}:${options.logLevel ?? '*'}:${category ?? '*'}`;
       const logs = await this.deps.store.listLogs({
         ...run,
-        limit: limit + 1,
-        order,
-        after: options.logsCursor ? this.cursors.decode<number>(logScope, options.logsCursor) : undefined,
+        ...page(logScope, options.logsCursor),
         levels: options.logLevel ? LOG_LEVELS.slice(LOG_LEVELS.indexOf(options.logLevel)) : undefined,
-        category: options.logCategory,
+        category,
       });
-      Object.assign(history, this.paged('logs', logScope, logs, limit, (l) => l.id, logViewOf));
+      Object.assign(history, paged(cursors, 'logs', logScope, logs, limit, (l) => l.id, logViewOf));
     }
     return history;
-  }
-
-  /** `{ [name]: views, [name]Cursor?, [name]HasNextPage }` for one stream. */
-  private paged<R, V>(name: string, scope: string, rows: R[], limit: number, position: (row: R) => number, view: (row: R) => V) {
-    const page = rows.slice(0, limit);
-    const hasNextPage = rows.length > limit;
-    return {
-      [name]: page.map(view),
-      ...(hasNextPage ? { [`${name}Cursor`]: this.cursors.encode(scope, position(page[page.length - 1])) } : {}),
-      [`${name}HasNextPage`]: hasNextPage,
-    };
   }
 
   private async find(key: InstanceKey) {
@@ -166,6 +174,17 @@ export class InstanceQueries {
     }
     return pageSize;
   }
+}
+
+/** `{ [name]: views, [name]Cursor?, [name]HasNextPage }` for one stream. */
+function paged<R, V>(cursors: CursorCodec, name: string, scope: string, rows: R[], limit: number, position: (row: R) => number, view: (row: R) => V) {
+  const page = rows.slice(0, limit);
+  const hasNextPage = rows.length > limit;
+  return {
+    [name]: page.map(view),
+    ...(hasNextPage ? { [`${name}Cursor`]: cursors.encode(scope, position(page[page.length - 1])) } : {}),
+    [`${name}HasNextPage`]: hasNextPage,
+  };
 }
 
 /** The client takes the same values the HTTP API does (SPEC section 9). */

@@ -1,0 +1,13 @@
+import type { ManagementAction } from '../../engine/lifecycle/transitions';
+import type { AuthorizationKind } from './authorization-hooks';
+
+export const ROUTE_AUTHORIZATION = 'workflows:route-authorization';
+
+/** What a route tells its guards (through `@Authorize`): which hook is its own, and what that hook is told. */
+export interface RouteAuthorization {
+  kind: AuthorizationKind;
+  /** Management routes: the action the hook is asked about. */
+  action?: ManagementAction;
+  /** Creation routes: the body is a batch (`{ instances: [...] }`), not one instance. */
+  batch?: boolean;
+}
