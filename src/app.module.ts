@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { bearerTokenAuthorization } from './config/bearer-token-authorization';
 import type { ServerConfig } from './config/server-config';
 import type { WorkflowSource } from './engine';
 import { exampleWorkflows } from './examples';
@@ -16,7 +15,6 @@ export class AppModule {
           workflows: [...(config.examples ? exampleWorkflows : []), ...loadedWorkflows],
           database: { url: config.databaseUrl, poolSize: config.runner.concurrency + 5 },
           basePath: config.basePath,
-          authorization: config.authToken ? bearerTokenAuthorization(config.authToken) : undefined,
           enableRunnerTick: config.enableRunnerTick,
           runner: config.runner,
           cursorSecret: config.cursorSecret,

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { configureHttpApp } from './api/configure-http-app';
+import { configureHttpApp } from './api/http-server/configure-http-app';
+import { WorkflowsExpressAdapter } from './api/http-server/workflows-express-adapter';
 import { AppModule } from './app.module';
 import { loadWorkflowModules } from './config/load-workflow-modules';
 import { loadServerConfig, type ServerConfig } from './config/server-config';
@@ -18,11 +19,11 @@ function logLevels(config: ServerConfig): LogLevel[] {
 async function bootstrap(): Promise<void> {
   const config = loadServerConfig(process.env);
   const workflows = await loadWorkflowModules(config.workflowsPaths);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, workflows), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, workflows), new WorkflowsExpressAdapter(config.http), {
     logger: logLevels(config),
     bodyParser: false,
   });
-  configureHttpApp(app);
+  configureHttpApp(app, { authToken: config.authToken, docsPublic: config.docsPublic });
   // SIGTERM/SIGINT: drain the runner and close the database, then exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port);

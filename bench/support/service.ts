@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { configureHttpApp } from '../../src/api/configure-http-app';
+import { configureHttpApp } from '../../src/api/http-server/configure-http-app';
+import { WorkflowsExpressAdapter } from '../../src/api/http-server/workflows-express-adapter';
 import { WORKFLOW_STORE } from '../../src/core/tokens';
 import { WorkflowsClient } from '../../src/engine/workflows-client';
 import type { TypeormWorkflowStore } from '../../src/persistence/typeorm-workflow-store';
@@ -32,6 +33,7 @@ export async function startInProcessService(options: { url: string; concurrency?
       database: { url: options.url, poolSize: concurrency + 5 },
       runner: { enabled: options.runner ?? true, concurrency },
     }),
+    new WorkflowsExpressAdapter(),
     { logger: ['error', 'warn'], bodyParser: false },
   );
   configureHttpApp(app, { swagger: false });

@@ -46,6 +46,15 @@ class Environment {
   @IsOptional() @IsString() @MinLength(1)
   AUTH_TOKEN?: string;
 
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  DOCS_PUBLIC = false;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
   @IsOptional() @IsIn(LOG_LEVELS)
   LOG_LEVEL: ServerLogLevel = 'info';
 
@@ -66,6 +75,9 @@ const VARIABLES: (keyof Environment)[] = [
   'RUNNER_SHUTDOWN_GRACE_MS',
   'ENABLE_RUNNER_TICK',
   'AUTH_TOKEN',
+  'DOCS_PUBLIC',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_REQUEST_TIMEOUT_MS',
   'LOG_LEVEL',
   'CURSOR_SECRET',
 ];
@@ -79,6 +91,8 @@ export interface ServerConfig {
   runner: { enabled: boolean; pollIntervalMs: number; concurrency: number; leaseMs: number; shutdownGraceMs: number };
   enableRunnerTick: boolean;
   authToken?: string;
+  docsPublic: boolean;
+  http: { headersTimeoutMs: number; requestTimeoutMs: number };
   logLevel: ServerLogLevel;
   cursorSecret?: string;
 }
@@ -97,6 +111,9 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  if (parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new Error('Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS');
+  }
   return {
     port: parsed.PORT,
     basePath: parsed.BASE_PATH,
@@ -112,6 +129,8 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     },
     enableRunnerTick: parsed.ENABLE_RUNNER_TICK,
     authToken: parsed.AUTH_TOKEN,
+    docsPublic: parsed.DOCS_PUBLIC,
+    http: { headersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS },
     logLevel: parsed.LOG_LEVEL,
     cursorSecret: parsed.CURSOR_SECRET,
   };

@@ -523,7 +523,7 @@ function historyQueryCases(): Case[] {
       get(`runNumber=${value}`, `runNumber=${value}`, 'VALIDATION_ERROR', { mentions: 'runNumber' }),
     ),
     get('logCategory empty', 'includeLogs=true&logCategory=', 'VALIDATION_ERROR', { mentions: 'logCategory' }),
-    get('logCategory of 65 characters', `includeLogs=true&logCategory=${'c'.repeat(65)}`, 'VALIDATION_ERROR', { mentions: 'logCategory' }),
+    get('logCategory of 1025 characters', `includeLogs=true&logCategory=${'c'.repeat(1025)}`, 'VALIDATION_ERROR', { mentions: 'logCategory' }),
     get('empty stepsCursor', 'stepsCursor=', ['VALIDATION_ERROR', 'INVALID_CURSOR']),
     get('garbage stepsCursor', 'stepsCursor=garbage', 'INVALID_CURSOR'),
     get('garbage eventsCursor', 'eventsCursor=not.acursor', 'INVALID_CURSOR'),

@@ -14,6 +14,8 @@ const DEFAULTS: ServerConfig = {
   runner: { enabled: true, pollIntervalMs: 1000, concurrency: 10, leaseMs: 30_000, shutdownGraceMs: 10_000 },
   enableRunnerTick: false,
   authToken: undefined,
+  docsPublic: false,
+  http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 },
   logLevel: 'info',
   cursorSecret: undefined,
 };
@@ -31,6 +33,9 @@ const VARIABLES = [
   'RUNNER_SHUTDOWN_GRACE_MS',
   'ENABLE_RUNNER_TICK',
   'AUTH_TOKEN',
+  'DOCS_PUBLIC',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_REQUEST_TIMEOUT_MS',
   'LOG_LEVEL',
   'CURSOR_SECRET',
 ];
@@ -127,6 +132,9 @@ describe('loadServerConfig: every variable parsed', () => {
       RUNNER_SHUTDOWN_GRACE_MS: '0',
       ENABLE_RUNNER_TICK: 'true',
       AUTH_TOKEN: 'tok',
+      DOCS_PUBLIC: 'true',
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '4000',
       LOG_LEVEL: 'warn',
       CURSOR_SECRET: '0123456789abcdef0123',
     });
@@ -139,6 +147,8 @@ describe('loadServerConfig: every variable parsed', () => {
       runner: { enabled: false, pollIntervalMs: 500, concurrency: 3, leaseMs: 5000, shutdownGraceMs: 0 },
       enableRunnerTick: true,
       authToken: 'tok',
+      docsPublic: true,
+      http: { headersTimeoutMs: 2000, requestTimeoutMs: 4000 },
       logLevel: 'warn',
       cursorSecret: '0123456789abcdef0123',
     });

@@ -16,7 +16,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config, { include: HTTP_API_MODULES, operationIdFactory: (_c, method) => method });
 }
 
-/** Swagger UI at `/docs`, the document at `/docs-json`. */
+/** Where Swagger UI and the document are served (the UI's assets live under the first). */
+export const SWAGGER_PATHS = ['/docs', '/docs-json', '/docs-yaml'];
+
+/** Swagger UI at `/docs`, the document at `/docs-json` (and `/docs-yaml`). */
 export function setupSwaggerUi(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',

@@ -31,8 +31,9 @@ export const systemClock: Clock = {
 export class OffsetClock implements Clock {
   private offsetMs = 0;
 
+  /** Whole milliseconds: every time the engine stores is an integer number of them. */
   setOffset(offsetMs: number): void {
-    this.offsetMs = offsetMs;
+    this.offsetMs = Math.round(offsetMs);
   }
 
   now(): number {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
 import { toBoolean, toInteger } from '../../../common/value-transforms';
 import { LOG_LEVELS, type LogLevel } from '../../../engine/definition/types';
 import { PageSizeQueryDto } from '../../instances/dto/list-instances.query.dto';
@@ -38,9 +38,13 @@ export class HistoryQueryDto extends PageSizeQueryDto {
   @IsIn(LOG_LEVELS)
   logLevel?: LogLevel;
 
-  @ApiPropertyOptional({ example: 'workflow', description: '`workflow`, `system` or a category of your own.' })
+  @ApiPropertyOptional({
+    example: 'workflow',
+    description: '`workflow`, `system` or a category of your own; matched as stored (categories are kept to 64 characters).',
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^.{1,64}$/)
+  @MinLength(1)
+  @MaxLength(1024)
   logCategory?: string;
 }

@@ -1,0 +1,32 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorEnvelope } from '../errors/error-envelope';
+
+/** `Bearer <token>`, the scheme in any case (RFC 7235: schemes are case-insensitive). */
+const BEARER = /^bearer[ \t]+(\S+)[ \t]*$/i;
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * The standalone server's AUTH_TOKEN: every request needs `Authorization: Bearer <token>`. A
+ * header check that runs before anything reads the body, so an unauthenticated caller gets its
+ * 401 and nothing else (no 400 or 413 that would tell it about the route). Paths under
+ * `publicPaths` (prefixes) are served without it.
+ */
+export function bearerTokenMiddleware(token: string, publicPaths: string[] = []): RequestHandler {
+  const expected = digest(token);
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (publicPaths.some((prefix) => request.path === prefix || request.path.startsWith(`${prefix}/`))) {
+      next();
+      return;
+    }
+    const given = BEARER.exec(String(request.headers.authorization ?? ''))?.[1];
+    // Comparing digests keeps the comparison constant-time whatever the lengths.
+    if (given !== undefined && timingSafeEqual(digest(given), expected)) {
+      next();
+      return;
+    }
+    const body: ErrorEnvelope = { message: 'A valid "Authorization: Bearer <token>" header is required', code: 'UNAUTHORIZED' };
+    response.status(401).set('WWW-Authenticate', 'Bearer').json(body);
+  };
+}

@@ -1,0 +1,32 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SWAGGER_PATHS, setupSwaggerUi } from '../docs/openapi-document';
+import { WorkflowsExceptionFilter } from '../errors/workflows-exception.filter';
+import { requireJsonBody } from '../validation/require-json-body';
+import { bearerTokenMiddleware } from './bearer-token.middleware';
+
+export const DEFAULT_BODY_LIMIT = '1mb';
+
+export interface HttpAppOptions {
+  bodyLimit?: string;
+  /** Serve Swagger UI at /docs and the document at /docs-json (default true). */
+  swagger?: boolean;
+  /** Require `Authorization: Bearer <token>` on every request, before its body is read. */
+  authToken?: string;
+  /** With `authToken`: serve the Swagger paths without it. */
+  docsPublic?: boolean;
+}
+
+/**
+ * What the standalone server adds around the module: the bearer token check, JSON bodies (and
+ * only JSON) up to the limit, the error envelope also for unknown routes and unreadable bodies,
+ * and Swagger UI. The application must be created with `bodyParser: false` (so that this limit is
+ * the one that applies) and with a `WorkflowsExpressAdapter` (request timeouts, malformed requests
+ * answered in the envelope).
+ */
+export function configureHttpApp(app: NestExpressApplication, options: HttpAppOptions = {}): void {
+  if (options.authToken) app.use(bearerTokenMiddleware(options.authToken, options.docsPublic ? SWAGGER_PATHS : []));
+  app.use(requireJsonBody);
+  app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.useGlobalFilters(new WorkflowsExceptionFilter());
+  if (options.swagger ?? true) setupSwaggerUi(app);
+}
