@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { configureHttpApp, type HttpAppOptions } from '../../src/api/http-server/configure-http-app';
-import { WorkflowsExpressAdapter } from '../../src/api/http-server/workflows-express-adapter';
+import { type HttpTimeouts, WorkflowsExpressAdapter } from '../../src/api/http-server/workflows-express-adapter';
 import { WorkflowsClient } from '../../src/engine/workflows-client';
 import { WorkflowsModule } from '../../src/workflows.module';
 import type { WorkflowsModuleOptions } from '../../src/workflows-module-options';
@@ -12,13 +12,17 @@ import { createTestDatabase, type DatabaseKind } from './databases';
  * error envelope, Swagger), on a fresh database of its own. Not listening: use supertest on
  * `app.getHttpServer()`.
  */
-export async function createTestApp(kind: DatabaseKind, options: WorkflowsModuleOptions = {}, http: HttpAppOptions = {}) {
+export async function createTestApp(
+  kind: DatabaseKind,
+  options: WorkflowsModuleOptions = {},
+  { timeouts, ...http }: HttpAppOptions & { timeouts?: HttpTimeouts } = {},
+) {
   // A database of its own, unless the caller shares one between several apps ("processes").
   const database = options.database?.url ? undefined : await createTestDatabase(kind);
   const moduleRef = await Test.createTestingModule({
     imports: [WorkflowsModule.forRoot({ ...options, database: { url: database?.url, ...options.database } })],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>(new WorkflowsExpressAdapter(), { logger: ['error'], bodyParser: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>(new WorkflowsExpressAdapter(timeouts), { logger: ['error'], bodyParser: false });
   configureHttpApp(app, http);
   await app.init();
   return {
