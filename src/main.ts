@@ -22,6 +22,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, workflows), new WorkflowsExpressAdapter(config.http), {
     logger: logLevels(config),
     bodyParser: false,
+    // Start-up errors are thrown to the handler below, which says what failed in one line.
+    abortOnError: false,
   });
   configureHttpApp(app, { authToken: config.authToken, docsPublic: config.docsPublic });
   // SIGTERM/SIGINT: drain the runner and close the database, then exit 0.

@@ -65,11 +65,11 @@ export class SqliteConnection implements DatabaseConnection {
   private lockForThisProcess(): void {
     // Exclusive locking mode must be set before WAL is first used: the WAL index then lives in
     // this process's memory, and the lock taken by the first write is never given back.
-    this.handle.pragma('locking_mode = EXCLUSIVE');
-    this.handle.pragma('journal_mode = WAL');
-    // FULL: a commit is on disk when it returns, which is the point of a durable engine.
-    this.handle.pragma('synchronous = FULL');
     try {
+      this.handle.pragma('locking_mode = EXCLUSIVE');
+      this.handle.pragma('journal_mode = WAL');
+      // FULL: a commit is on disk when it returns, which is the point of a durable engine.
+      this.handle.pragma('synchronous = FULL');
       this.handle.exec('BEGIN EXCLUSIVE; COMMIT');
     } catch (error) {
       if (sqliteErrorKind(error) !== 'unavailable') throw error;
