@@ -2,8 +2,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'bench/peers/', 'coverage/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'bench/peers/', 'coverage/', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
+  {
+    // Type-aware rules: a promise nobody awaits or handles is how a rejection goes unhandled.
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -19,7 +27,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'express', 'class-validator', 'class-transformer', 'pg', 'better-sqlite3'], message: 'src/engine stays framework-free.' },
-            { group: ['../persistence/*', '../api/*', '../core/*', '../scheduler/*', '../config/*'], message: 'src/engine depends on nothing outside it.' },
+            { group: ['**/persistence/**', '**/api/**', '**/core/**', '**/scheduler/**', '**/config/**', '**/observability/**', '**/cli/**', '**/client/**'], message: 'src/engine depends on nothing outside it.' },
           ],
         },
       ],

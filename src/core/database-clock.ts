@@ -16,7 +16,8 @@ export class DatabaseClock extends OffsetClock {
 
   async start(): Promise<void> {
     await this.sync();
-    this.timer = setInterval(() => this.sync().catch(() => undefined), RESYNC_MS);
+    // A failed resync keeps the last offset; the next one tries again.
+    this.timer = setInterval(() => void this.sync().catch(() => undefined), RESYNC_MS);
     this.timer.unref();
   }
 

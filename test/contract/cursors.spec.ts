@@ -56,7 +56,7 @@ describe.each(TEST_DATABASES)('cursors on %s', (kind) => {
     const t = await createTestEngine(kind, [steps], { cursorSecret: 'a-configured-secret-0123' });
     for (let i = 0; i < 2; i++) await t.client.create('steps', { id: `c${i}` });
     const { cursor } = await t.client.list('steps', { pageSize: 1 });
-    const expected = new CursorCodec('a-configured-secret-0123').decode(listCursorScope('steps'), cursor!, (p): p is unknown => true);
+    const expected = new CursorCodec('a-configured-secret-0123').decode(listCursorScope('steps'), cursor!, (_p): _p is unknown => true);
     expect(expected).toMatchObject({ instanceId: 'c1' });
   });
 });
