@@ -8,7 +8,7 @@ import { postJson, type ServerProcess, startServer } from '../support/server-pro
 import { waitFor } from '../support/side-effects';
 
 const STEPS = 5;
-const WORK_MS = 150;
+const WORK_MS = 200;
 const PROCESSES = 2;
 const CONCURRENCY = 10;
 const LEASE_MS = 3_000;
@@ -17,7 +17,7 @@ const STOP_FOR_MS = 5_000;
 const KILL_FOR_MS = 10_000;
 const KILL_EVERY_MS = 100;
 /** Instances created just before each fault, so that every fault hits runs in the middle of their steps. */
-const BATCH: Record<Fault, number> = { restart: 75, stop: 75, kill: 150 };
+const BATCH: Record<Fault, number> = { restart: 50, stop: 50, kill: 200 };
 /**
  * The faults run once (about 45 s in all); with `FAULT_SECONDS=300 npx jest test/faults` the
  * cycle of faults repeats, on fresh instances each time, until that many seconds have passed.
@@ -37,15 +37,17 @@ interface Answer {
   status: number | string;
   code?: string;
   retryAfter: string | null;
+  ms: number;
 }
 
 async function get(url: string, timeoutMs: number): Promise<Answer> {
+  const sent = Date.now();
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     const body = (await response.json().catch(() => ({}))) as { code?: string };
-    return { url, status: response.status, code: body.code, retryAfter: response.headers.get('retry-after') };
+    return { url, status: response.status, code: body.code, retryAfter: response.headers.get('retry-after'), ms: Date.now() - sent };
   } catch (error) {
-    return { url, status: `${(error as Error).name}: ${(error as Error).message}`, retryAfter: null };
+    return { url, status: `${(error as Error).name}: ${(error as Error).message}`, retryAfter: null, ms: Date.now() - sent };
   }
 }
 
@@ -111,14 +113,16 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
     const answers = new Map<string, number>();
     const unexpected: Answer[] = [];
     let probing = true;
+    /** What the database is going through when an answer arrives: a fault, the recovery after one, or nothing. */
+    let moment = 'quiet';
     const record = (answer: Answer) => {
-      const key = answer.status === 200 ? '200' : isDatabaseUnavailable(answer) ? '503 DATABASE_UNAVAILABLE' : `${answer.status} ${answer.code ?? ''}`.trim();
+      const key = `${moment}: ${answer.status === 200 ? '200' : isDatabaseUnavailable(answer) ? '503' : `${answer.status} ${answer.code ?? ''}`.trim()}`;
       answers.set(key, (answers.get(key) ?? 0) + 1);
       if (answer.status !== 200 && !isDatabaseUnavailable(answer)) unexpected.push(answer);
     };
     let prober: Promise<void> = Promise.resolve();
 
-    const phases: { fault: Fault; cycle: number; instances: number; duplicates: number; faultEvents: number; terminated?: number; seconds: number }[] = [];
+    const phases: { fault: Fault; cycle: number; instances: number; completeAfterFault: number; duplicates: number; faultEvents: number; terminated?: number; seconds: number }[] = [];
     const stopWindowAnswers: Answer[] = [];
 
     async function createBatch(fault: Fault, cycle: number): Promise<string[]> {
@@ -206,14 +210,19 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
           );
           let faultEvents = 1;
           let terminated: number | undefined;
+          moment = fault;
           if (fault === 'restart') await pg.restart();
           else if (fault === 'stop') await stopWindow();
           else ({ rounds: faultEvents, terminated } = await killWindow());
+          moment = `after ${fault}`;
+          const completeAfterFault = await count("SELECT count(*) FROM workflow_instance WHERE instance_id LIKE $1 AND status = 'complete'", [`${prefix}%`]);
           await waitForBatch(prefix, ids.length, 60_000);
+          moment = 'quiet';
           phases.push({
             fault,
             cycle,
             instances: ids.length,
+            completeAfterFault,
             duplicates: readSideEffects(file).duplicates - before.duplicates,
             faultEvents,
             terminated,
@@ -251,10 +260,12 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
             `(${phases.reduce((sum, phase) => sum + (phase.terminated ?? 0), 0)} backends terminated)`,
           ...phases.map(
             (phase) =>
-              `  cycle ${phase.cycle} ${phase.fault}: ${phase.instances} instances, ${phase.faultEvents} fault events` +
+              `  cycle ${phase.cycle} ${phase.fault}: ${phase.instances} instances (${phase.completeAfterFault} complete when the fault ended), ${phase.faultEvents} fault events` +
               `${phase.terminated === undefined ? '' : `, ${phase.terminated} backends terminated`}, ${phase.duplicates} duplicates, ${phase.seconds.toFixed(1)} s`,
           ),
-          `  API answers: ${[...answers].map(([key, n]) => `${key} ×${n}`).join(', ')}; while stopped: ${stopWindowAnswers.filter(isDatabaseUnavailable).length}/${stopWindowAnswers.length} were 503 DATABASE_UNAVAILABLE`,
+          `  API answers: ${[...answers].map(([key, n]) => `${key} ×${n}`).join(', ')}`,
+          `  while stopped: ${stopWindowAnswers.filter(isDatabaseUnavailable).length}/${stopWindowAnswers.length} answers were 503 DATABASE_UNAVAILABLE with Retry-After, ` +
+            `slowest ${Math.max(...stopWindowAnswers.map((answer) => answer.ms))} ms`,
           `  wall time ${((Date.now() - testStarted) / 1000).toFixed(1)} s`,
         ].join('\n'),
       );
