@@ -19,7 +19,7 @@ const KILL_EVERY_MS = 100;
 /** Instances created just before each fault, so that every fault hits runs in the middle of their steps. */
 const BATCH: Record<Fault, number> = { restart: 50, stop: 50, kill: 200 };
 /**
- * The faults run once (about 45 s in all); with `FAULT_SECONDS=300 npx jest test/faults` the
+ * The faults run once (about 30 s in all); with `FAULT_SECONDS=300 npx jest test/faults` the
  * cycle of faults repeats, on fresh instances each time, until that many seconds have passed.
  */
 const FAULT_MS = Number(process.env.FAULT_SECONDS ?? 0) * 1000;
@@ -101,10 +101,13 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
       RUNNER_LEASE_MS: String(LEASE_MS),
       RUNNER_POLL_INTERVAL_MS: String(POLL_MS),
     };
-    servers.push(...(await Promise.all(Array.from({ length: PROCESSES }, () => startServer(env)))));
+    const started = await Promise.allSettled(Array.from({ length: PROCESSES }, () => startServer(env)));
+    for (const result of started) if (result.status === 'fulfilled') servers.push(result.value);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     let processExits = 0;
     for (const server of servers) void server.exited.then(() => processExits++);
 
+    const printOutputs = () => servers.forEach((server, i) => console.log(`server ${i} output:\n${server.output()}`));
     const count = async (sql: string, params: unknown[] = []) => Number((await pg.query<{ count: string }>(DATABASE, sql, params))[0].count);
     const created: string[] = [];
     const instanceUrl = (server: ServerProcess, id: string) => `${server.baseUrl}/workflows/file-side-effects/instances/${id}`;
@@ -167,6 +170,7 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
         }),
       );
       await pause(windowEnds - Date.now());
+      moment = 'starting';
       await pg.start();
     }
 
@@ -236,7 +240,7 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
       // Both processes stayed up all along.
       const alive = servers.map((server) => server.process.exitCode === null && server.process.signalCode === null);
       if (processExits > 0 || alive.includes(false)) {
-        throw new Error(`a service process exited (alive: ${alive}):\n${servers.map((server) => server.output()).join('\n-----\n')}`);
+        throw new Error(`a service process exited during the faults (alive: ${alive.join(', ')}; exit codes ${servers.map((server) => server.process.exitCode ?? server.process.signalCode).join(', ')})`);
       }
 
       // Every instance complete, nothing left queued or leased.
@@ -275,7 +279,8 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
       expect(tasks).toBe(0);
       expect(missing).toEqual([]);
       expect(effects.malformed).toEqual([]);
-      expect([...effects.counts.keys()].filter((line) => !created.includes(line.split(' ')[0]))).toEqual([]);
+      const ids = new Set(created);
+      expect([...effects.counts.keys()].filter((line) => !ids.has(line.split(' ')[0]))).toEqual([]);
       expect(effects.duplicates).toBeLessThanOrEqual(CONCURRENCY * PROCESSES * faultEvents);
 
       // While PostgreSQL was down, the API answered 503 DATABASE_UNAVAILABLE with Retry-After, at once.
@@ -290,13 +295,12 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
       // And after all that, each process still shuts down cleanly.
       for (const server of servers) server.process.kill('SIGTERM');
       expect(await Promise.all(servers.map((server) => server.exited))).toEqual(servers.map(() => 0));
+      if (VERBOSE) printOutputs();
     } catch (error) {
       probing = false;
       await prober;
-      servers.forEach((server, i) => console.log(`server ${i} output:\n${server.output()}`));
+      printOutputs();
       throw error;
-    } finally {
-      if (VERBOSE) servers.forEach((server, i) => console.log(`server ${i} output:\n${server.output()}`));
     }
   }, FAULT_MS + 150_000);
 });

@@ -88,7 +88,7 @@ function isConnectionError(error: unknown): boolean {
 }
 
 class Cluster implements PostgresCluster {
-  private readonly clients = new Map<string, { client: Client; connected: Promise<void> }>();
+  private readonly clients = new Map<string, { client: Client; connected: Promise<unknown> }>();
   private created = false;
   private dropped = false;
 
@@ -175,17 +175,19 @@ class Cluster implements PostgresCluster {
   }
 
   private async client(database: string): Promise<Client> {
-    let entry = this.clients.get(database);
-    if (!entry) {
-      const client = new Client({ connectionString: this.url(database), application_name: 'fault-suite-admin', connectionTimeoutMillis: 5_000 });
-      // A terminated backend or a restart arrives as an 'error' event: forget the connection.
-      client.on('error', () => this.forget(database, client));
-      client.on('end', () => this.forget(database, client));
-      entry = { client, connected: client.connect() };
-      this.clients.set(database, entry);
+    const existing = this.clients.get(database);
+    if (existing) {
+      await existing.connected;
+      return existing.client;
     }
-    await entry.connected;
-    return entry.client;
+    const client = new Client({ connectionString: this.url(database), application_name: 'fault-suite-admin', connectionTimeoutMillis: 5_000 });
+    // A terminated backend or a restart arrives as an 'error' event: forget the connection.
+    client.on('error', () => this.forget(database, client));
+    client.on('end', () => this.forget(database, client));
+    const connected = client.connect();
+    this.clients.set(database, { client, connected });
+    await connected;
+    return client;
   }
 
   private forget(database: string, client = this.clients.get(database)?.client): void {
