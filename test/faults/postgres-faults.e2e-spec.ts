@@ -259,7 +259,7 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
         [
           `faults: ${completed}/${total} complete (${created.length} created), ${tasks} tasks left, ${processExits} process exits/restarts`,
           `  side effects: ${effects.lines} lines for ${created.length * STEPS} steps, ${effects.duplicates} duplicates ` +
-            `(bound ${CONCURRENCY * PROCESSES * faultEvents} = ${CONCURRENCY} × ${PROCESSES} processes × ${faultEvents} fault events), ${missing.length} missing`,
+            `(bound ${CONCURRENCY * faultEvents} = RUNNER_CONCURRENCY ${CONCURRENCY} × ${faultEvents} fault events), ${missing.length} missing`,
           `  duplicates by fault: fast restart ${byFault('restart')}, stop 5 s ${byFault('stop')}, ${killRounds} kill rounds ${byFault('kill')} ` +
             `(${phases.reduce((sum, phase) => sum + (phase.terminated ?? 0), 0)} backends terminated)`,
           ...phases.map(
@@ -281,7 +281,9 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
       expect(effects.malformed).toEqual([]);
       const ids = new Set(created);
       expect([...effects.counts.keys()].filter((line) => !ids.has(line.split(' ')[0]))).toEqual([]);
-      expect(effects.duplicates).toBeLessThanOrEqual(CONCURRENCY * PROCESSES * faultEvents);
+      // At most RUNNER_CONCURRENCY per fault event (restart, stop or kill round).
+      expect(effects.duplicates).toBeLessThanOrEqual(CONCURRENCY * faultEvents);
+      for (const phase of phases) expect({ phase: phase.fault, duplicates: phase.duplicates <= CONCURRENCY * phase.faultEvents }).toEqual({ phase: phase.fault, duplicates: true });
 
       // While PostgreSQL was down, the API answered 503 DATABASE_UNAVAILABLE with Retry-After, at once.
       expect(stopWindowAnswers.length).toBeGreaterThanOrEqual(PROCESSES);

@@ -8,14 +8,24 @@ import { retryWhileUnavailable } from './retry-while-unavailable';
 export type FencedWork = (tx: StoreTransaction, check: LeaseCheck) => Promise<NewLogRecord[] | void>;
 
 /**
+ * How long past the end of its lease a commit keeps trying while the database is away. Trying is
+ * harmless (every commit is fenced by the lease token, which only another claim replaces), and
+ * while the database was away for everyone nobody could take the run over: recording the step's
+ * result then spares running its side effect again.
+ */
+const RETRY_PAST_LEASE_MS = 30_000;
+
+/** How long retries may go on. */
+type Patience = 'pastLease' | 'withinLease';
+
+/**
  * The one way a claim writes: rows wait in a buffer until the next commit, and every commit is
  * fenced by the lease, so a run that was terminated, restarted or taken over writes nothing more
  * (`LeaseLostError`).
  *
- * While the database is unreachable, a commit is retried with backoff, with the same rows, for as
- * long as the lease would last: the step's side effect happened, and recording it beats running
- * it again. A commit the database refuses (`StoreDataError`) is not retried: it could never
- * succeed.
+ * While the database is unreachable, a commit is retried with backoff, with the same rows; a step
+ * commit that needed retries renews the lease right after, as it may have run out meanwhile. A
+ * commit the database refuses (`StoreDataError`) is not retried: it could never succeed.
  */
 export class ProgressWriter {
   private pendingSteps = new Map<string, StepRecord>();
@@ -48,34 +58,34 @@ export class ProgressWriter {
     this.closed = true;
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   /** The buffered rows, `record` and `delivery`'s event consumption; does not extend the lease. */
-  commit(record?: StepRecord, delivery?: EventDelivery): Promise<LeaseCheck> {
+  async commit(record?: StepRecord, delivery?: EventDelivery): Promise<LeaseCheck> {
     if (record) this.defer(record);
-    return this.write((steps, logs) => this.store.saveProgress(this.lease, steps, logs, delivery));
+    const retries = { count: 0 };
+    const check = await this.write((steps, logs) => this.store.saveProgress(this.lease, steps, logs, delivery), 'pastLease', retries);
+    return retries.count > 0 ? this.renew() : check;
   }
 
   /** The buffered rows and `work`'s writes in one transaction that also extends the lease. */
-  commitFenced(work: FencedWork): Promise<LeaseCheck> {
-    return this.write((steps, logs) =>
-      this.store.transaction(async (tx) => {
-        const check = await this.extend(tx);
-        if (!check) return null;
-        const more = (await work(tx, check)) ?? [];
-        await tx.saveSteps(steps);
-        await tx.insertLogs([...logs, ...more]);
-        return check;
-      }),
+  commitFenced(work: FencedWork, patience: Patience = 'pastLease'): Promise<LeaseCheck> {
+    return this.write(
+      (steps, logs) =>
+        this.store.transaction(async (tx) => {
+          const check = await this.extend(tx);
+          if (!check) return null;
+          const more = (await work(tx, check)) ?? [];
+          await tx.saveSteps(steps);
+          await tx.insertLogs([...logs, ...more]);
+          return check;
+        }),
+      patience,
     );
   }
 
   /** Extends the lease and nothing else: buffered rows wait for the next real commit. */
   async renew(): Promise<LeaseCheck> {
     if (this.closed) throw new LeaseLostError(this.lease);
-    const check = await this.retrying(() => this.store.transaction((tx) => this.extend(tx)));
+    const check = await this.retrying(() => this.store.transaction((tx) => this.extend(tx)), 'withinLease');
     if (!check) throw new LeaseLostError(this.lease);
     return check;
   }
@@ -83,13 +93,18 @@ export class ProgressWriter {
   /** Ends the run with `patch` and the buffered rows (none, with `discardPending`). */
   async finish(patch: FinishPatch, options: { discardPending?: boolean } = {}): Promise<void> {
     if (options.discardPending) this.discardPending();
-    await this.write(async (steps, logs) => ((await this.store.finishRun(this.lease, patch, steps, logs)) ? true : null));
+    await this.write(async (steps, logs) => ((await this.store.finishRun(this.lease, patch, steps, logs)) ? true : null), 'pastLease');
   }
 
   /** Forgets the buffered rows (they were refused by the database). */
   discardPending(): void {
     this.pendingSteps = new Map();
     this.pendingLogs = [];
+  }
+
+  /** Runs a read the claim needs again while the database is unavailable and the lease may hold. */
+  reading<T>(attempt: () => Promise<T>): Promise<T> {
+    return this.retrying(attempt, 'withinLease');
   }
 
   private async extend(tx: StoreTransaction): Promise<LeaseCheck | null> {
@@ -100,18 +115,22 @@ export class ProgressWriter {
   }
 
   /** Hands the buffered rows to `persist`; null from it means the lease was lost. */
-  private async write<T>(persist: (steps: StepRecord[], logs: NewLogRecord[]) => Promise<T | null>): Promise<T> {
+  private async write<T>(
+    persist: (steps: StepRecord[], logs: NewLogRecord[]) => Promise<T | null>,
+    patience: Patience,
+    retries?: { count: number },
+  ): Promise<T> {
     if (this.closed) throw new LeaseLostError(this.lease);
     const steps = [...this.pendingSteps.values()];
     const logs = this.pendingLogs;
     this.discardPending();
-    const result = await this.retrying(() => persist(steps, logs));
+    const result = await this.retrying(() => persist(steps, logs), patience, retries);
     if (result === null) throw new LeaseLostError(this.lease);
     return result;
   }
 
-  /** Runs `attempt` again while the database is unavailable and the lease may still hold. */
-  retrying<T>(attempt: () => Promise<T>): Promise<T> {
-    return retryWhileUnavailable(this.clock, () => this.leaseExpiresAt, attempt);
+  private retrying<T>(attempt: () => Promise<T>, patience: Patience, retries?: { count: number }): Promise<T> {
+    const deadline = () => this.leaseExpiresAt + (patience === 'pastLease' ? RETRY_PAST_LEASE_MS : 0);
+    return retryWhileUnavailable(this.clock, deadline, attempt, retries);
   }
 }

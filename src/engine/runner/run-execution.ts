@@ -160,7 +160,7 @@ export class RunExecution implements StepHost {
 
   async peekEvent(type: string, notAfter: number): Promise<EventRecord | null> {
     try {
-      return await this.writer.retrying(() => this.deps.store.peekEvent(this.key, this.runNumber, type, notAfter));
+      return await this.writer.reading(() => this.deps.store.peekEvent(this.key, this.runNumber, type, notAfter));
     } catch (error) {
       // Never thrown into the workflow as its own failure: the claim is given up instead.
       this.abandon(error);
@@ -206,7 +206,7 @@ export class RunExecution implements StepHost {
       if (!pauseRequested) await tx.updateInstance(this.key, { status: 'queued', updatedAt: now });
       await tx.putTasks([{ ...this.releasedTask(now), pauseRequested }]);
       await tx.signalRunnable();
-    });
+    }, 'withinLease');
     // The step in progress writes nothing more.
     this.writer.close();
     this.over(await released.then(() => 'lost' as const, (error: unknown) => this.lostOutcome(error)));
