@@ -1,4 +1,4 @@
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import { createEngine, type Engine } from '../engine/create-engine';
 import type { WorkflowSource } from '../engine/definition/registry';
 import type { WorkflowStore } from '../engine/ports/store';
@@ -10,6 +10,23 @@ import { nestEngineLogger } from './nest-engine-logger';
 import { validateParamsClass } from './params-class-validator';
 import { ENGINE, ENGINE_CLOCK, WORKFLOW_STORE } from './tokens';
 import { WakeSignal } from './wake-signal';
+
+/**
+ * Connection errors the pool recovers from by itself (a killed backend, a restarting server),
+ * logged at most once a second with how many there were: a server restart kills every connection.
+ */
+function connectionErrorLog(): (error: Error) => void {
+  const logger = new Logger('WorkflowsDatabase');
+  let lastAt = 0;
+  let unreported = 0;
+  return (error) => {
+    unreported++;
+    if (Date.now() - lastAt < 1000) return;
+    logger.warn(`Database connection lost (${unreported} since the last report; the pool reconnects): ${error.message}`);
+    lastAt = Date.now();
+    unreported = 0;
+  };
+}
 
 /**
  * The engine inside Nest: the store (connected and migrated before anything else starts), the
@@ -25,7 +42,7 @@ export function engineProviders(options: WorkflowsModuleOptions): Provider[] {
     ...(classes as Provider[]),
     {
       provide: WORKFLOW_STORE,
-      useFactory: () => TypeormWorkflowStore.connect({ ...options.database }),
+      useFactory: () => TypeormWorkflowStore.connect({ ...options.database, onConnectionError: connectionErrorLog() }),
     },
     {
       provide: ENGINE_CLOCK,

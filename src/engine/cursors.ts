@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { EngineError } from './errors';
+import { isValidId } from './identifiers';
 
 /**
  * Opaque, tamper-evident page cursors: base64url(JSON) + HMAC. The signed payload names the query
@@ -41,10 +42,18 @@ export class CursorCodec {
   }
 }
 
-/** A position in a run's steps, events or logs: their sequence number. */
+/** A position in a run's steps or events: their sequence number (a 32-bit integer). */
 export function isSequencePosition(position: unknown): position is number {
+  return Number.isInteger(position) && (position as number) >= 0 && (position as number) <= 2 ** 31 - 1;
+}
+
+/** A position in a run's log lines: their id (a 64-bit integer, within what JSON numbers hold exactly). */
+export function isLogPosition(position: unknown): position is number {
   return Number.isSafeInteger(position) && (position as number) >= 0;
 }
+
+/** JavaScript's (and so the cursor's) range of valid times, in ms either side of 1970. */
+const MAX_TIME_MS = 8.64e15;
 
 /** A position in a list of instances: the last row's creation time and id. */
 export function isListPosition(position: unknown): position is { createdAt: number; instanceId: string } {
@@ -53,8 +62,8 @@ export function isListPosition(position: unknown): position is { createdAt: numb
     typeof p === 'object' &&
     p !== null &&
     Number.isSafeInteger(p.createdAt) &&
-    typeof p.instanceId === 'string' &&
-    p.instanceId.length <= 100 &&
+    Math.abs(p.createdAt as number) <= MAX_TIME_MS &&
+    isValidId(p.instanceId) &&
     Object.keys(p).length === 2
   );
 }

@@ -44,7 +44,8 @@ export function parseDuration(value: unknown, bounds = { minMs: 0, maxMs: MAX_DU
 }
 
 function toMilliseconds(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  // Whole milliseconds: stored times and timeouts are integers on both databases.
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.round(value) : undefined;
   if (typeof value !== 'string') return undefined;
   const match = DURATION_TEXT.exec(value);
   if (!match) return undefined;

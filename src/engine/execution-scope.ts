@@ -19,6 +19,14 @@ export function runInScope<T>(scope: ExecutionScope, work: () => T): T {
   return scopes.run(scope, work);
 }
 
+/**
+ * Runs engine work (writes, timers, suspension) outside the scope of the workflow code that
+ * triggered it, so that a fault of the engine's own is never blamed on workflow code.
+ */
+export function outsideScope<T>(work: () => T): T {
+  return scopes.exit(work);
+}
+
 /** The run (and step) whose code is running now, if any. */
 export function currentExecutionScope(): ExecutionScope | undefined {
   return scopes.getStore();

@@ -23,6 +23,8 @@ export function serializeJson(value: unknown, maxBytes: number): SerializeResult
   } catch (error) {
     return { ok: false, reason: `not JSON-serialisable: ${toErrorInfo(error).message}` };
   }
+  // A `toJSON` may answer undefined, a function or a symbol: nothing JSON can hold.
+  if (typeof text !== 'string') return { ok: false, reason: 'not JSON-serialisable: it serialises to nothing' };
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) return { ok: false, reason: `${bytes} bytes serialised, over the ${maxBytes}-byte limit` };
   return { ok: true, text };

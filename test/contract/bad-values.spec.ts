@@ -177,4 +177,72 @@ describe.each(TEST_DATABASES)('bad values from workflow code on %s', (kind) => {
       await sql.run(kind === 'postgres' ? 'ALTER TABLE workflow_step DROP CONSTRAINT test_refuse' : 'DROP TRIGGER test_refuse');
     }
   });
+
+  it('values whose toJSON gives nothing fail cleanly: as output, as a step result, as log data', async () => {
+    const nothing = { toJSON: () => undefined };
+    const output = defineWorkflow({ name: 'no-output' }, async () => nothing);
+    const result = defineWorkflow({ name: 'no-result' }, async (_event, step) => {
+      try {
+        await step.do('gives nothing', async () => nothing);
+      } catch (error) {
+        step.log.info('logged nothing', nothing);
+        return (error as Error).name;
+      }
+    });
+    const t = await createTestEngine(kind, [output, result]);
+    await t.client.create('no-output', { id: 'o' });
+    await t.client.create('no-result', { id: 'r' });
+    await t.runUntilIdle();
+    expect((await t.client.get('no-output', 'o')).details).toMatchObject({ status: 'errored', error: { name: 'WorkflowOutputError' } });
+    expect((await t.client.get('no-result', 'r')).details).toEqual({ status: 'complete', output: 'StepResultError' });
+    const { logs } = await t.client.history('no-result', 'r', { includeLogs: true, logCategory: 'workflow' });
+    expect(logs!.map((l) => [l.message, (l.data as { truncated?: boolean }).truncated])).toEqual([['logged nothing', true]]);
+  });
+
+  it('a refused write when the run suspends (not a step commit) also errors it with StoreWriteError', async () => {
+    const wf = defineWorkflow({ name: 'refused-wait' }, async (_event, step) => {
+      await step.do('fine', async () => 'ok');
+      await step.waitForEvent('wait', { type: 'refuse-me', timeout: '1 hour' });
+    });
+    const t = await createTestEngine(kind, [wf]);
+    const sql = t.store.connection.statement();
+    if (kind === 'postgres') {
+      await sql.run(`ALTER TABLE workflow_step ADD CONSTRAINT test_refuse_wait CHECK (wait_event_type IS DISTINCT FROM 'refuse-me')`);
+    } else {
+      await sql.run(`CREATE TRIGGER test_refuse_wait BEFORE INSERT ON workflow_step WHEN NEW.wait_event_type = 'refuse-me' BEGIN SELECT RAISE(ABORT, 'refused by test'); END`);
+    }
+    try {
+      await t.client.create('refused-wait', { id: 'w' });
+      await t.runUntilIdle();
+      const { details } = await t.client.get('refused-wait', 'w');
+      expect(details).toMatchObject({ status: 'errored', error: { name: 'StoreWriteError' } });
+      expect(await t.runUntilIdle()).toBe(0);
+    } finally {
+      await sql.run(kind === 'postgres' ? 'ALTER TABLE workflow_step DROP CONSTRAINT test_refuse_wait' : 'DROP TRIGGER test_refuse_wait');
+    }
+  });
+
+  it('numbers the databases store differently are made whole and bounded the same way on both', async () => {
+    const wf = defineWorkflow({ name: 'numbers' }, async (_event, step) => {
+      await step.sleepUntil('long ago', -8.64e15);
+      const timed = await step.do('fractional timeout', { timeout: 1500.5 }, async () => 'ok');
+      let limit = 'accepted';
+      try {
+        await step.do('huge retry limit', { retries: { limit: 3e9, delay: 1 } }, async () => 'no');
+      } catch (error) {
+        limit = (error as Error).name;
+      }
+      return { timed, limit };
+    });
+    const t = await createTestEngine(kind, [wf]);
+    await t.client.create('numbers', { id: 'n' });
+    await t.runUntilIdle();
+    expect((await t.client.get('numbers', 'n')).details).toEqual({ status: 'complete', output: { timed: 'ok', limit: 'InvalidDurationError' } });
+    const steps = (await t.client.history('numbers', 'n', { order: 'asc' })).steps;
+    expect(steps.map((s) => [s.name, s.wakeAt, s.timeoutMs])).toEqual([
+      ['long ago', '1970-01-01T00:00:00.000Z', null],
+      ['fractional timeout', null, 1501],
+      ['huge retry limit', null, null],
+    ]);
+  });
 });

@@ -36,14 +36,24 @@ describe.each(TEST_DATABASES)('cursors on %s', (kind) => {
     await t.client.list('steps', { pageSize: 1 });
     const forge = new CursorCodec(await storedSecret(t));
     const listScope = listCursorScope('steps');
-    for (const position of [{ createdAt: 'x', instanceId: { a: 1 } }, { createdAt: 1.5, instanceId: 'a' }, { createdAt: 1 }, 'text', null, [1, 2], { createdAt: 1, instanceId: 'a', extra: 1 }]) {
+    for (const position of [
+      { createdAt: 'x', instanceId: { a: 1 } },
+      { createdAt: 1.5, instanceId: 'a' },
+      { createdAt: 1 },
+      'text',
+      null,
+      [1, 2],
+      { createdAt: 1, instanceId: 'a', extra: 1 },
+      { createdAt: 9e15, instanceId: 'a' },
+      { createdAt: 1, instanceId: 'nul\u0000id' },
+    ]) {
       await expect(t.client.list('steps', { cursor: forge.encode(listScope, position) })).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
     }
     const history = await t.client.history('steps', 'one', { pageSize: 1 });
     expect(history.stepsCursor).toBeDefined();
     const [body] = history.stepsCursor!.split('.');
     const { s: streamScope } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    for (const position of [{ a: 1 }, 'x', -1, 1.5, 2 ** 60]) {
+    for (const position of [{ a: 1 }, 'x', -1, 1.5, 2 ** 40, 2 ** 60]) {
       await expect(t.client.history('steps', 'one', { pageSize: 1, stepsCursor: forge.encode(streamScope, position) })).rejects.toMatchObject({
         code: 'INVALID_CURSOR',
       });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { LogLevel } from '../definition/types';
 import { LOG_LEVELS } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
-import { CursorCodec, isListPosition, isSequencePosition } from '../cursors';
+import { CursorCodec, isListPosition, isLogPosition, isSequencePosition } from '../cursors';
 import { normalizeLogCategory } from '../step/step-log';
 import { EngineError, instanceNotFound } from '../errors';
 import { assertInstanceId } from '../identifiers';
@@ -127,10 +127,10 @@ export class InstanceQueries {
     const cursors = await this.cursors();
     const run = { key, runNumber };
     const scope = (stream: string) => `${stream}:${key.workflowName}:${key.instanceId}:${runNumber}:${order}`;
-    const page = (streamScope: string, cursor: string | undefined): PageQuery<number> => ({
+    const page = (streamScope: string, cursor: string | undefined, isPosition = isSequencePosition): PageQuery<number> => ({
       limit: limit + 1,
       order,
-      after: cursor ? cursors.decode(streamScope, cursor, isSequencePosition) : undefined,
+      after: cursor ? cursors.decode(streamScope, cursor, isPosition) : undefined,
     });
 
     const steps = await this.deps.store.listSteps({ ...run, ...page(scope('steps'), options.stepsCursor) });
@@ -146,7 +146,7 @@ export class InstanceQueries {
       const logScope = `${scope('logs')}:${options.logLevel ?? '*'}:${category ?? '*'}`;
       const logs = await this.deps.store.listLogs({
         ...run,
-        ...page(logScope, options.logsCursor),
+        ...page(logScope, options.logsCursor, isLogPosition),
         levels: options.logLevel ? LOG_LEVELS.slice(LOG_LEVELS.indexOf(options.logLevel)) : undefined,
         category,
       });

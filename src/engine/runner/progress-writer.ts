@@ -63,31 +63,33 @@ export class ProgressWriter {
     if (record) this.defer(record);
     const retries = { count: 0 };
     const check = await this.write((steps, logs) => this.store.saveProgress(this.lease, steps, logs, delivery), 'pastLease', retries);
-    return retries.count > 0 ? this.renew() : check;
+    return retries.count > 0 ? this.renew('pastLease') : check;
   }
 
   /** The buffered rows and `work`'s writes in one transaction that also extends the lease. */
   commitFenced(work: FencedWork, patience: Patience = 'pastLease'): Promise<LeaseCheck> {
     return this.write(
       (steps, logs) =>
-        this.store.transaction(async (tx) => {
-          const check = await this.extend(tx);
-          if (!check) return null;
+        this.extending(async (tx, check) => {
           const more = (await work(tx, check)) ?? [];
           await tx.saveSteps(steps);
           await tx.insertLogs([...logs, ...more]);
-          return check;
         }),
       patience,
     );
   }
 
   /** Extends the lease and nothing else: buffered rows wait for the next real commit. */
-  async renew(): Promise<LeaseCheck> {
+  async renew(patience: Patience = 'withinLease'): Promise<LeaseCheck> {
     if (this.closed) throw new LeaseLostError(this.lease);
-    const check = await this.retrying(() => this.store.transaction((tx) => this.extend(tx)), 'withinLease');
+    const check = await this.retrying(() => this.extending(async () => undefined), patience);
     if (!check) throw new LeaseLostError(this.lease);
     return check;
+  }
+
+  /** True once the lease has run out as far as this process knows: another claim may take the run. */
+  get leaseRanOut(): boolean {
+    return this.clock.now() >= this.leaseExpiresAt;
   }
 
   /** Ends the run with `patch` and the buffered rows (none, with `discardPending`). */
@@ -107,9 +109,17 @@ export class ProgressWriter {
     return this.retrying(attempt, 'withinLease');
   }
 
-  private async extend(tx: StoreTransaction): Promise<LeaseCheck | null> {
+  /**
+   * One transaction that extends the lease and does `work`; null when the lease was lost. The
+   * new expiry counts once the transaction committed (it may be rolled back and run again).
+   */
+  private async extending(work: (tx: StoreTransaction, check: LeaseCheck) => Promise<void>): Promise<LeaseCheck | null> {
     const expiresAt = this.clock.now() + this.leaseMs;
-    const check = await tx.fenceLease(this.lease, expiresAt);
+    const check = await this.store.transaction(async (tx) => {
+      const held = await tx.fenceLease(this.lease, expiresAt);
+      if (held) await work(tx, held);
+      return held;
+    });
     if (check) this.leaseExpiresAt = expiresAt;
     return check;
   }

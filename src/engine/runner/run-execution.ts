@@ -1,11 +1,11 @@
 import type { LogLevel, WorkflowDefinition, WorkflowEvent } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
 import { type ErrorInfo, StoreWriteError, errorInfo, toErrorInfo } from '../errors';
-import { type ExecutionScope, currentExecutionScope, runInScope } from '../execution-scope';
+import { type ExecutionScope, currentExecutionScope, outsideScope, runInScope } from '../execution-scope';
 import { parseJson, serializeJson } from '../json';
 import { type EventRecord, type NewLogRecord, type StepRecord, type StepType, type TaskRecord, unleasedTask } from '../model';
 import type { ClaimedRun, EventDelivery, LeaseCheck } from '../ports/store';
-import { StoreDataError } from '../ports/store-errors';
+import { isDatabaseUnavailable, StoreDataError } from '../ports/store-errors';
 import { StepApi } from '../step/step-api';
 import type { StepHost } from '../step/step-host';
 import { type BlockedStep, StepLedger } from '../step/step-ledger';
@@ -121,19 +121,22 @@ export class RunExecution implements StepHost {
     this.writer.defer(record);
   }
 
-  async commit(record?: StepRecord, delivery?: EventDelivery): Promise<void> {
-    try {
-      this.notePause(await this.writer.commit(record, delivery));
-    } catch (error) {
-      this.onWriteFailure(error);
-      throw error;
-    }
+  commit(record?: StepRecord, delivery?: EventDelivery): Promise<void> {
+    return outsideScope(async () => {
+      try {
+        this.notePause(await this.writer.commit(record, delivery));
+      } catch (error) {
+        this.onWriteFailure(error);
+        throw error;
+      }
+    });
   }
 
   startWork(): boolean {
     // A claim that is over (finished, suspended, lost) starts nothing: not even code that caught
-    // a LeaseLostError may have new side effects.
-    if (this.state.phase !== 'running' || this.pauseRequested) return false;
+    // a LeaseLostError may have new side effects. Nor does one whose lease ran out while the
+    // database was away: another process may be about to run the same step.
+    if (this.state.phase !== 'running' || this.pauseRequested || this.writer.leaseRanOut) return false;
     return this.ledger.spendStep();
   }
 
@@ -158,14 +161,16 @@ export class RunExecution implements StepHost {
     this.conclude(() => this.finish({ error }));
   }
 
-  async peekEvent(type: string, notAfter: number): Promise<EventRecord | null> {
-    try {
-      return await this.writer.reading(() => this.deps.store.peekEvent(this.key, this.runNumber, type, notAfter));
-    } catch (error) {
-      // Never thrown into the workflow as its own failure: the claim is given up instead.
-      this.abandon(error);
-      throw error;
-    }
+  peekEvent(type: string, notAfter: number): Promise<EventRecord | null> {
+    return outsideScope(async () => {
+      try {
+        return await this.writer.reading(() => this.deps.store.peekEvent(this.key, this.runNumber, type, notAfter));
+      } catch (error) {
+        // Never thrown into the workflow as its own failure: the claim is given up instead.
+        this.abandon(error);
+        throw error;
+      }
+    });
   }
 
   oneDeliveryAtATime<T>(work: () => Promise<T>): Promise<T> {
@@ -216,9 +221,21 @@ export class RunExecution implements StepHost {
   private conclude(how: () => Promise<ExecutionOutcome>): void {
     if (this.state.phase === 'ending' || this.state.phase === 'over') return;
     this.state = { phase: 'ending' };
-    void how()
-      .catch((error: unknown) => this.lostOutcome(error))
-      .then((outcome) => this.over(outcome));
+    void outsideScope(() => how().catch((error: unknown) => this.endAfterFailedWrite(error))).then((outcome) => this.over(outcome));
+  }
+
+  /**
+   * A write failed. A lost lease or a database still away leaves the run to the queue. Anything
+   * else would fail again on every claim: the run ends errored, without the rows that failed.
+   */
+  private async endAfterFailedWrite(error: unknown): Promise<ExecutionOutcome> {
+    if (error instanceof LeaseLostError || isDatabaseUnavailable(error)) return this.lostOutcome(error);
+    const info = error instanceof StoreDataError ? refusedWriteError(error) : toErrorInfo(error);
+    try {
+      return await this.writeEnd(info, null, true);
+    } catch (failure) {
+      return this.lostOutcome(failure);
+    }
   }
 
   private over(outcome: ExecutionOutcome): void {
@@ -238,8 +255,8 @@ export class RunExecution implements StepHost {
   }
 
   private onWriteFailure(error: unknown): void {
-    if (error instanceof StoreDataError) this.conclude(() => this.writeEnd(refusedWriteError(error), null, true));
-    else this.abandon(error);
+    if (error instanceof LeaseLostError || isDatabaseUnavailable(error)) this.abandon(error);
+    else this.conclude(() => Promise.reject(error));
   }
 
   private lostOutcome(error: unknown): ExecutionOutcome {
@@ -251,9 +268,11 @@ export class RunExecution implements StepHost {
   /** Suspends once nothing is in progress and something waits, after pending callbacks had a turn. */
   private suspendWhenIdle(): void {
     if (!(this.state.phase === 'running' || this.state.phase === 'stopping') || !this.ledger.suspendable) return;
-    setImmediate(() => {
-      if (this.ledger.suspendable) this.conclude(() => this.suspend());
-    });
+    outsideScope(() =>
+      setImmediate(() => {
+        if (this.ledger.suspendable) this.conclude(() => this.suspend());
+      }),
+    );
   }
 
   private async finish(result: { output?: unknown; error?: ErrorInfo }): Promise<ExecutionOutcome> {
@@ -264,13 +283,7 @@ export class RunExecution implements StepHost {
       if (serialized.ok) output = serialized.text;
       else error = errorInfo('WorkflowOutputError', `The workflow's return value is ${serialized.reason}`);
     }
-    try {
-      return await this.writeEnd(error, output, false);
-    } catch (failure) {
-      // The database refused what the end wrote: end it without those rows, errored.
-      if (failure instanceof StoreDataError) return this.writeEnd(refusedWriteError(failure), null, true);
-      throw failure;
-    }
+    return this.writeEnd(error, output, false);
   }
 
   /** Writes the run's end: complete with `output`, or errored with `error`. */

@@ -1,12 +1,16 @@
 import type { BackoffKind, StepConfig } from '../definition/types';
 import { parseDuration } from '../durations';
 import { InvalidDurationError } from '../errors';
+import { printable } from '../text';
 
 /** Cloudflare Workflows' defaults. */
 export const DEFAULT_STEP_CONFIG = {
   retries: { limit: 5, delay: '10 seconds', backoff: 'exponential' },
   timeout: '10 minutes',
 } as const satisfies Required<StepConfig>;
+
+/** Attempts are stored as a 32-bit integer: limit + 1 must fit. */
+export const MAX_RETRY_LIMIT = 2 ** 31 - 2;
 
 export interface RetryPolicy {
   /** Retries after the first attempt; may be Infinity. */
@@ -22,8 +26,8 @@ const BACKOFFS: readonly BackoffKind[] = ['constant', 'linear', 'exponential'];
 export function resolveRetryPolicy(config: StepConfig = {}): RetryPolicy {
   const retries = { ...DEFAULT_STEP_CONFIG.retries, ...config.retries };
   const limit = retries.limit;
-  if (!(limit === Infinity || (Number.isInteger(limit) && limit >= 0))) {
-    throw new InvalidDurationError(`retries.limit must be a whole number >= 0 or Infinity, got ${String(limit)}`);
+  if (!(limit === Infinity || (Number.isInteger(limit) && limit >= 0 && limit <= MAX_RETRY_LIMIT))) {
+    throw new InvalidDurationError(`retries.limit must be a whole number from 0 to ${MAX_RETRY_LIMIT}, or Infinity; got ${printable(limit)}`);
   }
   if (!BACKOFFS.includes(retries.backoff)) {
     throw new InvalidDurationError(`retries.backoff must be one of ${BACKOFFS.join(', ')}`);

@@ -1,5 +1,6 @@
 import { InvalidDurationError, toErrorInfo } from '../errors';
 import { MAX_DURATION_MS } from '../durations';
+import { printable } from '../text';
 import type { StepRecord } from '../model';
 import { failStep } from './step-outcome';
 import type { StepHost } from './step-host';
@@ -30,10 +31,13 @@ export async function runSleepStep(host: StepHost, name: string, stored: StepRec
   host.defer(host.record(name, 'sleep', { status: 'completed' }));
 }
 
-/** `sleepUntil`'s argument as epoch ms; at most 365 days ahead. */
+/**
+ * `sleepUntil`'s argument as whole epoch ms, at most 365 days ahead. A time before 1970 is kept
+ * as 1970-01-01: it has passed either way, and not every earlier time fits both databases.
+ */
 export function wakeTimeOf(until: Date | number | string, now: number): number {
   const time = until instanceof Date ? until.getTime() : typeof until === 'number' ? until : Date.parse(until);
-  if (!Number.isFinite(time)) throw new InvalidDurationError(`Invalid sleepUntil time ${JSON.stringify(until)}`);
+  if (!Number.isFinite(time)) throw new InvalidDurationError(`Invalid sleepUntil time ${printable(until)}`);
   if (time - now > MAX_DURATION_MS) throw new InvalidDurationError('sleepUntil may be at most 365 days ahead');
-  return time;
+  return Math.max(Math.round(time), 0);
 }
