@@ -1,7 +1,8 @@
 import type { ModuleMetadata, Provider } from '@nestjs/common';
 import type { AuthorizationHooks } from './api/auth/authorization-hooks';
 import type { WorkflowSource } from './engine/definition/registry';
-import type { EngineLimits } from './engine/limits';
+import { DEFAULT_LIMITS, type EngineLimits } from './engine/limits';
+import { RUNNER_DEFAULTS } from './engine/runner/runner-defaults';
 import type { DatabaseOptions } from './persistence/data-source-options';
 
 export interface RunnerOptions {
@@ -19,14 +20,6 @@ export interface RunnerOptions {
   maxStepsPerClaim: number;
 }
 
-export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
-  enabled: true,
-  pollIntervalMs: 1000,
-  concurrency: 10,
-  leaseMs: 30_000,
-  shutdownGraceMs: 10_000,
-  maxStepsPerClaim: 100,
-};
 
 /** What a host application passes to `WorkflowsModule.forRoot()`. */
 export interface WorkflowsModuleOptions {
@@ -57,3 +50,23 @@ export interface WorkflowsModuleOptions {
 
 export const WORKFLOWS_OPTIONS = Symbol('WORKFLOWS_OPTIONS');
 export const DEFAULT_BASE_PATH = '/api/workflows';
+
+/** The options with every default filled in, once, by `forRoot`: what the module's parts inject. */
+export interface ResolvedWorkflowsOptions extends WorkflowsModuleOptions {
+  basePath: string;
+  enableRunnerTick: boolean;
+  runner: RunnerOptions;
+  limits: EngineLimits;
+  installProcessErrorHandlers: boolean;
+}
+
+export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): ResolvedWorkflowsOptions {
+  return {
+    ...options,
+    basePath: options.basePath ?? DEFAULT_BASE_PATH,
+    enableRunnerTick: options.enableRunnerTick ?? false,
+    runner: { enabled: true, ...RUNNER_DEFAULTS, ...options.runner },
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    installProcessErrorHandlers: options.installProcessErrorHandlers ?? false,
+  };
+}

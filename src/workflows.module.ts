@@ -6,7 +6,7 @@ import { ProcessErrorHandlers } from './core/process-error-handlers';
 import { WorkflowsClient } from './engine/workflows-client';
 import { RunnerLoop } from './scheduler/runner-loop.service';
 import { mountHttpApi } from './api/http-api';
-import { DEFAULT_BASE_PATH, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from './workflows-module-options';
+import { resolveWorkflowsOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from './workflows-module-options';
 
 /**
  * What a host application imports: the engine on its database, the scheduled runner, the HTTP
@@ -14,11 +14,12 @@ import { DEFAULT_BASE_PATH, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } fro
  */
 @Module({})
 export class WorkflowsModule {
-  static forRoot(options: WorkflowsModuleOptions = {}): DynamicModule {
+  static forRoot(given: WorkflowsModuleOptions = {}): DynamicModule {
+    const options = resolveWorkflowsOptions(given);
     return {
       module: WorkflowsModule,
       global: true,
-      imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath ?? DEFAULT_BASE_PATH), ...(options.imports ?? [])],
+      imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath), ...(options.imports ?? [])],
       providers: [...engineProviders(options), ...(options.providers ?? []), RunnerLoop, EngineLifecycle, ProcessErrorHandlers],
       exports: [WorkflowsClient, WORKFLOWS_OPTIONS],
     };

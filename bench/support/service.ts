@@ -6,7 +6,7 @@ import { configureHttpApp } from '../../src/api/http-server/configure-http-app';
 import { WorkflowsExpressAdapter } from '../../src/api/http-server/workflows-express-adapter';
 import { WORKFLOW_STORE } from '../../src/core/tokens';
 import { WorkflowsClient } from '../../src/engine/workflows-client';
-import type { TypeormWorkflowStore } from '../../src/persistence/typeorm-workflow-store';
+import type { SqlWorkflowStore } from '../../src/persistence/sql-workflow-store';
 import { WorkflowsModule } from '../../src/workflows.module';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -39,7 +39,7 @@ export async function startInProcessService(options: { url: string; concurrency?
   configureHttpApp(app, { swagger: false });
   const port = nextPort++;
   await app.listen(port, '127.0.0.1');
-  const store = app.get<TypeormWorkflowStore>(WORKFLOW_STORE);
+  const store = app.get<SqlWorkflowStore>(WORKFLOW_STORE);
   return {
     client: app.get(WorkflowsClient),
     baseUrl: `http://127.0.0.1:${port}/api/workflows`,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { TypeormWorkflowStore } from '../persistence/typeorm-workflow-store';
+import type { WorkflowStore } from '../engine/ports/store';
 import type { DatabaseClock } from './database-clock';
 import { ENGINE_CLOCK, WORKFLOW_STORE } from './tokens';
 
@@ -10,7 +10,7 @@ import { ENGINE_CLOCK, WORKFLOW_STORE } from './tokens';
 @Injectable()
 export class EngineLifecycle implements OnApplicationShutdown {
   constructor(
-    @Inject(WORKFLOW_STORE) private readonly store: TypeormWorkflowStore,
+    @Inject(WORKFLOW_STORE) private readonly store: WorkflowStore,
     @Inject(ENGINE_CLOCK) private readonly clock: DatabaseClock,
   ) {}
 

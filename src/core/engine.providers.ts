@@ -3,8 +3,8 @@ import { createEngine, type Engine } from '../engine/create-engine';
 import type { WorkflowSource } from '../engine/definition/registry';
 import type { WorkflowStore } from '../engine/ports/store';
 import { WorkflowsClient } from '../engine/workflows-client';
-import { TypeormWorkflowStore } from '../persistence/typeorm-workflow-store';
-import { DEFAULT_RUNNER_OPTIONS, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../workflows-module-options';
+import { openWorkflowStore } from '../persistence/open-workflow-store';
+import { type ResolvedWorkflowsOptions, WORKFLOWS_OPTIONS } from '../workflows-module-options';
 import { DatabaseClock } from './database-clock';
 import { nestEngineLogger } from './nest-engine-logger';
 import { validateParamsClass } from './params-class-validator';
@@ -33,7 +33,7 @@ function connectionErrorLog(): (error: Error) => void {
  * database-following clock, and the engine itself with its client. `@Workflow` classes are Nest
  * providers, so their instances come injected.
  */
-export function engineProviders(options: WorkflowsModuleOptions): Provider[] {
+export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
   const sources = options.workflows ?? [];
   const classes = sources.filter((source): source is WorkflowSource & (abstract new (...args: never[]) => unknown) => typeof source === 'function');
   return [
@@ -42,7 +42,7 @@ export function engineProviders(options: WorkflowsModuleOptions): Provider[] {
     ...(classes as Provider[]),
     {
       provide: WORKFLOW_STORE,
-      useFactory: () => TypeormWorkflowStore.connect({ ...options.database, onConnectionError: connectionErrorLog() }),
+      useFactory: () => openWorkflowStore({ ...options.database, onConnectionError: connectionErrorLog() }),
     },
     {
       provide: ENGINE_CLOCK,
@@ -66,7 +66,7 @@ export function engineProviders(options: WorkflowsModuleOptions): Provider[] {
           workflows,
           logger: nestEngineLogger(),
           limits: options.limits,
-          leaseMs: options.runner?.leaseMs ?? DEFAULT_RUNNER_OPTIONS.leaseMs,
+          leaseMs: options.runner.leaseMs,
           cursorSecret: options.cursorSecret,
           validateParamsClass,
           onRunnable: () => wake.raise(),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { toErrorInfo } from '../engine/errors';
 import { currentExecutionScope } from '../engine/execution-scope';
-import { WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../workflows-module-options';
+import { WORKFLOWS_OPTIONS, type ResolvedWorkflowsOptions } from '../workflows-module-options';
 
 /**
  * Process-level handlers for errors that escape workflow code: a promise it left to reject with
@@ -22,7 +22,7 @@ export class ProcessErrorHandlers implements OnModuleInit, OnApplicationShutdown
     process.exit(1);
   };
 
-  constructor(@Inject(WORKFLOWS_OPTIONS) private readonly options: WorkflowsModuleOptions) {}
+  constructor(@Inject(WORKFLOWS_OPTIONS) private readonly options: ResolvedWorkflowsOptions) {}
 
   onModuleInit(): void {
     if (!this.options.installProcessErrorHandlers) return;

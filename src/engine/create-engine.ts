@@ -6,6 +6,8 @@ import { type Clock, systemClock } from './ports/clock';
 import { type IdGenerator, uuidGenerator } from './ports/id-generator';
 import { type EngineLogger, silentLogger } from './ports/logger';
 import type { WorkflowStore } from './ports/store';
+import { Runner } from './runner/runner';
+import { RUNNER_DEFAULTS } from './runner/runner-defaults';
 import { WorkflowsClient } from './workflows-client';
 
 export interface EngineOptions {
@@ -25,10 +27,9 @@ export interface EngineOptions {
 export interface Engine {
   client: WorkflowsClient;
   registry: WorkflowRegistry;
-  deps: EngineDeps;
+  /** What a scheduler drives: claims, advances, drains on shutdown. */
+  runner: Runner;
 }
-
-export const DEFAULT_LEASE_MS = 30_000;
 
 /** Assembles the engine from its ports; no framework involved. */
 export function createEngine(options: EngineOptions): Engine {
@@ -40,7 +41,7 @@ export function createEngine(options: EngineOptions): Engine {
     ids: options.ids ?? uuidGenerator,
     logger: options.logger ?? silentLogger,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
-    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    leaseMs: options.leaseMs ?? RUNNER_DEFAULTS.leaseMs,
     runnerId: options.runnerId ?? `runner-${randomUUID()}`,
     cursorSecret: options.cursorSecret,
     validateParamsClass: options.validateParamsClass,
@@ -48,7 +49,8 @@ export function createEngine(options: EngineOptions): Engine {
     // Only called once the run starts, long after `client` below exists.
     client: () => client,
   };
-  const client = new WorkflowsClient(deps);
+  const runner = new Runner(deps);
+  const client = new WorkflowsClient(deps, runner);
   registry.bindClient(client);
-  return { client, registry, deps };
+  return { client, registry, runner };
 }

@@ -19,6 +19,9 @@ export function toInstanceStatus(value: string): InstanceStatus {
   return (INSTANCE_STATUSES as readonly string[]).includes(value) ? (value as InstanceStatus) : 'unknown';
 }
 
+/** The number of an instance's first run; each restart adds one. */
+export const FIRST_RUN_NUMBER = 1;
+
 export interface InstanceKey {
   workflowName: string;
   instanceId: string;

@@ -1,4 +1,27 @@
-import type { WorkflowsClient } from './workflows-client';
+import type { CreatedInstance, CreateInstanceInput } from './lifecycle/create-instances';
+import type { SendEventInput, SentEvent } from './lifecycle/send-event';
+import type { History, HistoryOptions, InstancePage, ListInstancesOptions } from './queries/instance-queries';
+import type { InstanceView } from './views';
 
-/** What workflow code can do with other instances (`ctx.workflows`, `this.workflows`). */
-export type WorkflowsApi = WorkflowsClient;
+export interface WorkflowSummary {
+  name: string;
+  description?: string;
+}
+
+/**
+ * What workflow code can do with instances (`ctx.workflows`, `this.workflows`): everything the
+ * HTTP API offers about instances, and nothing of the runner's.
+ */
+export interface WorkflowsApi {
+  listWorkflows(): WorkflowSummary[];
+  create(workflowName: string, input?: CreateInstanceInput): Promise<CreatedInstance>;
+  createBatch(workflowName: string, instances: CreateInstanceInput[]): Promise<CreatedInstance[]>;
+  get(workflowName: string, instanceId: string): Promise<InstanceView>;
+  list(workflowName: string, options?: ListInstancesOptions): Promise<InstancePage>;
+  history(workflowName: string, instanceId: string, options?: HistoryOptions): Promise<History>;
+  pause(workflowName: string, instanceId: string): Promise<CreatedInstance>;
+  resume(workflowName: string, instanceId: string): Promise<CreatedInstance>;
+  restart(workflowName: string, instanceId: string): Promise<CreatedInstance>;
+  terminate(workflowName: string, instanceId: string): Promise<CreatedInstance>;
+  sendEvent(workflowName: string, instanceId: string, event: SendEventInput): Promise<SentEvent>;
+}

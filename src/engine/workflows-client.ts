@@ -1,40 +1,30 @@
 import type { EngineDeps } from './engine-deps';
-import {
-  type CreateInstanceInput,
-  type CreatedInstance,
-  InstanceLifecycle,
-  type SendEventInput,
-  type SentEvent,
-} from './lifecycle/instance-lifecycle';
-import type { InstanceKey } from './model';
-import {
-  type History,
-  type HistoryOptions,
-  type InstancePage,
-  InstanceQueries,
-  type ListInstancesOptions,
-} from './queries/instance-queries';
-import { Runner, type TickOptions, type TickResult } from './runner/runner';
+import { type CreatedInstance, type CreateInstanceInput, InstanceCreation } from './lifecycle/create-instances';
+import { InstanceManagement } from './lifecycle/manage-instance';
+import { EventSending, type SendEventInput, type SentEvent } from './lifecycle/send-event';
+import type { ManagementAction } from './lifecycle/transitions';
+import { type History, type HistoryOptions, type InstancePage, InstanceQueries, type ListInstancesOptions } from './queries/instance-queries';
+import type { Runner, TickOptions, TickResult } from './runner/runner';
 import type { InstanceView } from './views';
-
-export interface WorkflowSummary {
-  name: string;
-  description?: string;
-}
+import type { WorkflowsApi, WorkflowSummary } from './workflows-api';
 
 /**
- * The programmatic face of the engine (SPEC section 9): everything the HTTP API offers, with the
- * same rules and `EngineError` codes. The HTTP controllers are thin wrappers over it.
+ * The programmatic face of the engine: everything the HTTP API offers, with the same rules and
+ * `EngineError` codes. The HTTP controllers are thin wrappers over it.
  */
-export class WorkflowsClient {
-  private readonly lifecycle: InstanceLifecycle;
+export class WorkflowsClient implements WorkflowsApi {
+  private readonly creation: InstanceCreation;
+  private readonly management: InstanceManagement;
+  private readonly events: EventSending;
   private readonly queries: InstanceQueries;
 
   constructor(
     private readonly deps: EngineDeps,
-    readonly runner: Runner = new Runner(deps),
+    private readonly runner: Runner,
   ) {
-    this.lifecycle = new InstanceLifecycle(deps);
+    this.creation = new InstanceCreation(deps);
+    this.management = new InstanceManagement(deps);
+    this.events = new EventSending(deps);
     this.queries = new InstanceQueries(deps);
   }
 
@@ -43,11 +33,11 @@ export class WorkflowsClient {
   }
 
   create(workflowName: string, input: CreateInstanceInput = {}): Promise<CreatedInstance> {
-    return this.lifecycle.create(workflowName, input);
+    return this.creation.create(workflowName, input);
   }
 
   createBatch(workflowName: string, instances: CreateInstanceInput[]): Promise<CreatedInstance[]> {
-    return this.lifecycle.createBatch(workflowName, instances);
+    return this.creation.createBatch(workflowName, instances);
   }
 
   get(workflowName: string, instanceId: string): Promise<InstanceView> {
@@ -63,30 +53,31 @@ export class WorkflowsClient {
   }
 
   pause(workflowName: string, instanceId: string): Promise<CreatedInstance> {
-    return this.lifecycle.manage(key(workflowName, instanceId), 'pause');
+    return this.manage('pause', workflowName, instanceId);
   }
 
   resume(workflowName: string, instanceId: string): Promise<CreatedInstance> {
-    return this.lifecycle.manage(key(workflowName, instanceId), 'resume');
+    return this.manage('resume', workflowName, instanceId);
   }
 
   restart(workflowName: string, instanceId: string): Promise<CreatedInstance> {
-    return this.lifecycle.manage(key(workflowName, instanceId), 'restart');
+    return this.manage('restart', workflowName, instanceId);
   }
 
   terminate(workflowName: string, instanceId: string): Promise<CreatedInstance> {
-    return this.lifecycle.manage(key(workflowName, instanceId), 'terminate');
+    return this.manage('terminate', workflowName, instanceId);
   }
 
   sendEvent(workflowName: string, instanceId: string, event: SendEventInput): Promise<SentEvent> {
-    return this.lifecycle.sendEvent(key(workflowName, instanceId), event);
+    return this.events.sendEvent({ workflowName, instanceId }, event);
   }
 
+  /** Advances due instances now, as `POST /_runner/tick` does. */
   tick(options?: TickOptions): Promise<TickResult> {
     return this.runner.tick(options);
   }
-}
 
-function key(workflowName: string, instanceId: string): InstanceKey {
-  return { workflowName, instanceId };
+  private manage(action: ManagementAction, workflowName: string, instanceId: string): Promise<CreatedInstance> {
+    return this.management.manage({ workflowName, instanceId }, action);
+  }
 }

@@ -1,5 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
-import type { DialectName } from './dialect';
+import type { DialectName } from './sql/dialect';
 import { workflowEntities } from './entities';
 import { postgresMigrations } from './migrations/postgres';
 import { sqliteMigrations } from './migrations/sqlite';

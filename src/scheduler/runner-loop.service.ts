@@ -5,9 +5,7 @@ import { ENGINE } from '../core/tokens';
 import { WakeSignal } from '../core/wake-signal';
 import { toErrorInfo } from '../engine/errors';
 import { isDatabaseUnavailable } from '../engine/ports/store-errors';
-import { dialectOf } from '../persistence/data-source-options';
-import { PostgresWakeListener } from './postgres-wake-listener';
-import { DEFAULT_RUNNER_OPTIONS, type RunnerOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../workflows-module-options';
+import { type ResolvedWorkflowsOptions, type RunnerOptions, WORKFLOWS_OPTIONS } from '../workflows-module-options';
 
 const POLL_TIMEOUT = 'workflows-runner-poll';
 const HOUSEKEEPING_INTERVAL = 'workflows-runner-housekeeping';
@@ -36,30 +34,29 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
   private unlisten?: () => void;
   /** Set while the database is unreachable: no claim is tried before `until`. */
   private backoff?: { ms: number; until: number };
-  /** Other processes' wake-ups, on PostgreSQL. */
-  private listener?: PostgresWakeListener;
+  /** Stops hearing other processes' wake-ups. */
+  private unsubscribe?: Promise<() => Promise<void>>;
 
   constructor(
     @Inject(ENGINE) private readonly engine: Engine,
-    @Inject(WORKFLOWS_OPTIONS) private readonly moduleOptions: WorkflowsModuleOptions,
+    @Inject(WORKFLOWS_OPTIONS) moduleOptions: ResolvedWorkflowsOptions,
     private readonly wakeSignal: WakeSignal,
     private readonly scheduler: SchedulerRegistry,
   ) {
-    this.options = { ...DEFAULT_RUNNER_OPTIONS, ...moduleOptions.runner };
+    this.options = moduleOptions.runner;
   }
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
     this.unlisten = this.wakeSignal.listen(() => this.wake());
-    const url = this.moduleOptions.database?.url;
-    if (url && dialectOf(url) === 'postgres') {
-      this.listener = new PostgresWakeListener(url, () => this.wake(), (message) => this.logger.warn(message));
-      // Not awaited: it connects (and reconnects) by itself, and wakes the loop once it listens.
-      void this.listener.start();
-    }
+    // Not awaited: it connects (and reconnects) by itself, and wakes the loop once it listens.
+    this.unsubscribe = this.engine.runner.subscribeRunnable(
+      () => this.wake(),
+      (message) => this.logger.warn(message),
+    );
     this.schedulePoll();
     const housekeeping = setInterval(() => {
-      this.engine.deps.store.housekeeping().catch((error: Error) => this.logger.warn(`Housekeeping failed: ${error.message}`));
+      this.engine.runner.housekeeping().catch((error: Error) => this.logger.warn(`Housekeeping failed: ${error.message}`));
     }, HOUSEKEEPING_EVERY_MS);
     housekeeping.unref();
     this.scheduler.addInterval(HOUSEKEEPING_INTERVAL, housekeeping);
@@ -75,12 +72,12 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.unlisten?.();
-    await this.listener?.stop();
+    await (await this.unsubscribe?.catch(() => undefined))?.();
     this.clearTimeout(POLL_TIMEOUT);
     this.clearTimeout(DUE_TIMEOUT);
     this.clearTimeout(BACKOFF_TIMEOUT);
     if (this.scheduler.doesExist('interval', HOUSEKEEPING_INTERVAL)) this.scheduler.deleteInterval(HOUSEKEEPING_INTERVAL);
-    const runner = this.engine.client.runner;
+    const runner = this.engine.runner;
     runner.drain();
     if (!this.inFlight.size) return;
     this.logger.log(`Waiting up to ${this.options.shutdownGraceMs} ms for ${this.inFlight.size} run(s) to reach a step boundary`);
@@ -110,8 +107,8 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
         this.pumpAgain = false;
         while (!this.stopping && this.inFlight.size < this.options.concurrency) {
           const room = Math.min(CLAIM_BATCH, this.options.concurrency - this.inFlight.size);
-          const claims = await this.engine.client.runner.claim(room);
-          for (const claim of claims) this.track(this.engine.client.runner.advance(claim, this.options.maxStepsPerClaim));
+          const claims = await this.engine.runner.claim(room);
+          for (const claim of claims) this.track(this.engine.runner.advance(claim, this.options.maxStepsPerClaim));
           if (claims.length < room) break;
         }
       } while (this.pumpAgain && !this.stopping);
@@ -155,10 +152,10 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
    */
   private async armDueTimer(): Promise<void> {
     if (this.stopping || this.inFlight.size >= this.options.concurrency) return;
-    const next = await this.engine.client.runner.nextDueAt();
+    const next = await this.engine.runner.nextDueAt();
     this.clearTimeout(DUE_TIMEOUT);
     if (next === null) return;
-    const delay = next - this.engine.deps.clock.now();
+    const delay = next - this.engine.runner.now();
     if (delay >= this.options.pollIntervalMs) return;
     this.setTimeout(DUE_TIMEOUT, Math.max(0, delay), () => this.wake());
   }

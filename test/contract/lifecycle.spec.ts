@@ -1045,7 +1045,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       jest.spyOn(t.store, 'transaction').mockImplementation((async (work: Parameters<typeof original>[0]) => {
         call++;
         if (call === 2) {
-          return original(async (tx) => {
+          return original(async (tx: Parameters<Parameters<typeof original>[0]>[0]) => {
             const result = await work(tx);
             pauseHeld.resolve();
             await letPauseCommit.promise;

@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/persistence/data-source-options';
-import { TypeormWorkflowStore } from '../../src/persistence/typeorm-workflow-store';
+import { openWorkflowStore } from '../../src/persistence/open-workflow-store';
 import { createTestDatabase, TEST_DATABASES } from '../support/databases';
 
 /** Migrates a database the way the service does at start-up, then lets go of it. */
 async function migrate(url: string): Promise<void> {
-  await (await TypeormWorkflowStore.connect({ url })).close();
+  await (await openWorkflowStore({ url })).close();
 }
 
 describe.each(TEST_DATABASES)('schema on %s', (kind) => {

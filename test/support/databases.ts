@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { TypeormWorkflowStore } from '../../src/persistence/typeorm-workflow-store';
+import { openWorkflowStore } from '../../src/persistence/open-workflow-store';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -47,7 +47,7 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
 /** A migrated store on a fresh database; `dispose` closes it and drops the database. */
 export async function createTestStore(kind: DatabaseKind, poolSize?: number) {
   const database = await createTestDatabase(kind);
-  const store = await TypeormWorkflowStore.connect({ url: database.url, poolSize });
+  const store = await openWorkflowStore({ url: database.url, poolSize });
   return {
     store,
     database,

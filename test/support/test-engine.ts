@@ -2,7 +2,7 @@ import type { WorkflowSource } from '../../src/engine/definition/registry';
 import { createEngine, type EngineOptions } from '../../src/engine/create-engine';
 import { ManualClock } from '../../src/engine/testing/manual-clock';
 import type { TickOptions } from '../../src/engine/runner/runner';
-import type { TypeormWorkflowStore } from '../../src/persistence/typeorm-workflow-store';
+import type { SqlWorkflowStore } from '../../src/persistence/sql-workflow-store';
 import { createTestStore, type DatabaseKind } from './databases';
 
 /** In the order the engine locks them (queue row, instance, then the rest), so emptying never deadlocks. */
@@ -20,7 +20,7 @@ afterAll(async () => {
   for (const store of stores) await (await store).dispose();
 });
 
-async function emptyStore(kind: DatabaseKind): Promise<TypeormWorkflowStore> {
+async function emptyStore(kind: DatabaseKind): Promise<SqlWorkflowStore> {
   if (!sharedStores.has(kind)) sharedStores.set(kind, createTestStore(kind));
   const { store } = await sharedStores.get(kind)!;
   const sql = store.connection.statement();

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { EngineError } from '../../engine/errors';
-import { WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../../workflows-module-options';
+import { WORKFLOWS_OPTIONS, type ResolvedWorkflowsOptions } from '../../workflows-module-options';
 import type { AuthorizationHooks, AuthorizationKind, HookResult, RequestContext } from './authorization-hooks';
 import { ROUTE_AUTHORIZATION, type RouteAuthorization } from './route-authorization';
 
@@ -40,7 +40,7 @@ async function allow(result: HookResult): Promise<true> {
 /** `authorizeRequest`, which every route runs first. */
 @Injectable()
 export class RequestAuthorizationGuard implements CanActivate {
-  constructor(@Inject(WORKFLOWS_OPTIONS) private readonly options: WorkflowsModuleOptions) {}
+  constructor(@Inject(WORKFLOWS_OPTIONS) private readonly options: ResolvedWorkflowsOptions) {}
 
   canActivate(execution: ExecutionContext): Promise<boolean> {
     return allow(this.options.authorization?.authorizeRequest?.(requestContext(execution)));
@@ -52,7 +52,7 @@ export class RequestAuthorizationGuard implements CanActivate {
 export class RouteAuthorizationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(WORKFLOWS_OPTIONS) private readonly options: WorkflowsModuleOptions,
+    @Inject(WORKFLOWS_OPTIONS) private readonly options: ResolvedWorkflowsOptions,
   ) {}
 
   canActivate(execution: ExecutionContext): Promise<boolean> {

@@ -2,7 +2,7 @@ import { Body, type CanActivate, HttpCode, HttpStatus, Inject, Injectable, Post,
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { EngineError } from '../../engine/errors';
 import { WorkflowsClient } from '../../engine/workflows-client';
-import { WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from '../../workflows-module-options';
+import { WORKFLOWS_OPTIONS, type ResolvedWorkflowsOptions } from '../../workflows-module-options';
 import { Authorize } from '../auth/authorize.decorator';
 import { ApiErrors } from '../docs/api-errors.decorator';
 import { WorkflowsApiController } from '../workflows-api-controller.decorator';
@@ -15,7 +15,7 @@ import { TickDto, TickResultDto } from './dto/tick.dto';
  */
 @Injectable()
 class RunnerTickEnabledGuard implements CanActivate {
-  constructor(@Inject(WORKFLOWS_OPTIONS) private readonly options: WorkflowsModuleOptions) {}
+  constructor(@Inject(WORKFLOWS_OPTIONS) private readonly options: ResolvedWorkflowsOptions) {}
 
   canActivate(): boolean {
     if (!this.options.enableRunnerTick) {

@@ -1,49 +1,106 @@
 import type { InstanceStatus } from '../model';
 
+/** What someone outside the runner can ask of an instance. */
 export type ManagementAction = 'pause' | 'resume' | 'terminate' | 'restart';
 export type InstanceAction = ManagementAction | 'event';
 
+/** What the runner does with a claimed run. */
+export type RunnerEvent =
+  /** It takes the run. */
+  | 'claimed'
+  /** Everything left waits: for a time, a retry, an event. */
+  | 'suspendedUntilLater'
+  /** Everything left waits, but something is already due (the step budget ran out, an event arrived). */
+  | 'suspendedDueNow'
+  /** It gives the run back unfinished (shutdown). */
+  | 'released'
+  | 'completed'
+  | 'failed'
+  /** An event the run's `waitForEvent` waits for arrived. */
+  | 'wokenByEvent';
+
+/** Every event that changes an instance's status. */
+export type StatusEvent = InstanceAction | RunnerEvent;
+
+/** What happens to an instance's run-queue row. */
+export type QueueEffect =
+  /** Unchanged (a runner holds it, or it stays as it was). */
+  | 'keep'
+  /** Not runnable until resumed (paused). */
+  | 'hold'
+  | 'dueNow'
+  /** Due when the run's earliest parked step is. */
+  | 'dueLater'
+  /** The run is over. */
+  | 'delete';
+
 /**
- * What an action does to an instance, as the one table of SPEC section 2.
  * - `noop`: nothing changes (still 200).
  * - `conflict`: refused with INSTANCE_TERMINAL.
  * - `to`: the instance moves to `status`; `queue` says what happens to its run-queue row.
  * - `newRun`: restart: a new run is queued, earlier runs are kept.
- * - `store`: (events) the event is stored; `wakes` says whether a matching wait requeues the run.
+ * - `store`: (events) the event is stored; `wakes` says whether a matching wait requeues the run
+ *   (as `wokenByEvent` says).
  */
 export type Transition =
   | { kind: 'noop' }
   | { kind: 'conflict' }
-  | { kind: 'to'; status: InstanceStatus; queue: 'keep' | 'hold' | 'dueNow' | 'delete' }
+  | { kind: 'to'; status: InstanceStatus; queue: QueueEffect }
   | { kind: 'newRun' }
   | { kind: 'store'; wakes: boolean };
 
-type StatusGroup = 'ready' | 'running' | 'waitingForPause' | 'paused' | 'terminal' | 'unknown';
+type StatusGroup = 'queued' | 'waiting' | 'running' | 'waitingForPause' | 'paused' | 'terminal' | 'unknown';
+type Rules = Record<StatusGroup, Transition>;
+
+/** A new instance, and every new run, starts here. */
+export const INITIAL_STATUS: InstanceStatus = 'queued';
 
 const NOOP: Transition = { kind: 'noop' };
 const CONFLICT: Transition = { kind: 'conflict' };
 const NEW_RUN: Transition = { kind: 'newRun' };
-const TERMINATE: Transition = { kind: 'to', status: 'terminated', queue: 'delete' };
+const to = (status: InstanceStatus, queue: QueueEffect): Transition => ({ kind: 'to', status, queue });
+const TERMINATE = to('terminated', 'delete');
 
-const TABLE: Record<InstanceAction, Record<StatusGroup, Transition>> = {
+/**
+ * A runner event happens to a run the runner holds: one that is `running`, or `waitingForPause`
+ * (a pause was asked while it ran). Anything else cannot be: the claim's writes are fenced.
+ */
+const held = (running: Transition, waitingForPause: Transition): Rules => ({
+  queued: NOOP,
+  waiting: NOOP,
+  running,
+  waitingForPause,
+  paused: NOOP,
+  terminal: NOOP,
+  unknown: NOOP,
+});
+
+/**
+ * Every status change, as one table (the status table of docs/http-api.md, plus the runner's
+ * own): the compiler demands a row for every event and a cell for every status.
+ */
+const TABLE: Record<StatusEvent, Rules> = {
   pause: {
-    ready: { kind: 'to', status: 'paused', queue: 'hold' },
-    running: { kind: 'to', status: 'waitingForPause', queue: 'keep' },
+    queued: to('paused', 'hold'),
+    waiting: to('paused', 'hold'),
+    running: to('waitingForPause', 'keep'),
     waitingForPause: NOOP,
     paused: NOOP,
     terminal: CONFLICT,
     unknown: NOOP,
   },
   resume: {
-    ready: NOOP,
+    queued: NOOP,
+    waiting: NOOP,
     running: NOOP,
-    waitingForPause: { kind: 'to', status: 'running', queue: 'keep' },
-    paused: { kind: 'to', status: 'queued', queue: 'dueNow' },
+    waitingForPause: to('running', 'keep'),
+    paused: to('queued', 'dueNow'),
     terminal: CONFLICT,
     unknown: NOOP,
   },
   terminate: {
-    ready: TERMINATE,
+    queued: TERMINATE,
+    waiting: TERMINATE,
     running: TERMINATE,
     waitingForPause: TERMINATE,
     paused: TERMINATE,
@@ -51,7 +108,8 @@ const TABLE: Record<InstanceAction, Record<StatusGroup, Transition>> = {
     unknown: TERMINATE,
   },
   restart: {
-    ready: NEW_RUN,
+    queued: NEW_RUN,
+    waiting: NEW_RUN,
     running: NEW_RUN,
     waitingForPause: NEW_RUN,
     paused: NEW_RUN,
@@ -59,20 +117,26 @@ const TABLE: Record<InstanceAction, Record<StatusGroup, Transition>> = {
     unknown: NEW_RUN,
   },
   event: {
-    ready: { kind: 'store', wakes: true },
+    queued: { kind: 'store', wakes: false },
+    waiting: { kind: 'store', wakes: true },
     running: { kind: 'store', wakes: false },
     waitingForPause: { kind: 'store', wakes: false },
     paused: { kind: 'store', wakes: false },
     terminal: CONFLICT,
     unknown: { kind: 'store', wakes: false },
   },
+  // A pause asked for while the run ran survives its claim and takes effect at its boundary.
+  claimed: held(to('running', 'keep'), to('waitingForPause', 'keep')),
+  suspendedUntilLater: held(to('waiting', 'dueLater'), to('paused', 'hold')),
+  suspendedDueNow: held(to('queued', 'dueNow'), to('paused', 'hold')),
+  released: held(to('queued', 'dueNow'), to('waitingForPause', 'dueNow')),
+  completed: held(to('complete', 'delete'), to('complete', 'delete')),
+  failed: held(to('errored', 'delete'), to('errored', 'delete')),
+  wokenByEvent: { ...held(NOOP, NOOP), waiting: to('queued', 'dueNow') },
 };
 
 function groupOf(status: InstanceStatus): StatusGroup {
   switch (status) {
-    case 'queued':
-    case 'waiting':
-      return 'ready';
     case 'complete':
     case 'errored':
     case 'terminated':
@@ -82,6 +146,23 @@ function groupOf(status: InstanceStatus): StatusGroup {
   }
 }
 
-export function transitionFor(action: InstanceAction, status: InstanceStatus): Transition {
-  return TABLE[action][groupOf(status)];
+export function transitionFor(event: StatusEvent, status: InstanceStatus): Transition {
+  return TABLE[event][groupOf(status)];
+}
+
+export type Move = Extract<Transition, { kind: 'to' }>;
+
+/** The move the table gives `event` from `status`, where the table says it is one. */
+export function moveFor(event: StatusEvent, status: InstanceStatus): Move {
+  const transition = transitionFor(event, status);
+  if (transition.kind !== 'to') throw new Error(`The status table has no move for "${event}" from "${status}"`);
+  return transition;
+}
+
+/**
+ * Where a runner event takes a held run, given whether a pause was asked (the runner learns that
+ * from its lease, not from the instance row).
+ */
+export function runnerMove(event: RunnerEvent, pauseRequested: boolean): Move {
+  return moveFor(event, pauseRequested ? 'waitingForPause' : 'running');
 }

@@ -1,3 +1,4 @@
+import type { LogLevel } from '../definition/types';
 import type {
   EventRecord,
   InstanceKey,
@@ -28,7 +29,6 @@ export interface LeaseCheck {
 export type FinishPatch = Required<Pick<InstancePatch, 'status' | 'output' | 'error' | 'completedAt' | 'updatedAt'>>;
 
 export type InstancePatch = Partial<Omit<InstanceRecord, 'workflowName' | 'instanceId' | 'createdAt'>>;
-import type { LogLevel } from '../definition/types';
 
 /** A keyset page request: rows strictly after `after` in the given order. */
 export interface PageQuery<K> {
@@ -61,6 +61,8 @@ export interface ClaimRequest {
   /** Only runs of these workflows: a process never claims work it has no code for. */
   workflowNames: string[];
   newToken: () => string;
+  /** What a claimed instance becomes: one status for a run, another for one whose pause was asked. */
+  statuses: { running: InstanceStatus; pausing: InstanceStatus };
 }
 
 export interface ClaimedRun {
@@ -75,12 +77,13 @@ export interface ClaimedRun {
  * transaction; `transaction()` hands out the operations that must be combined.
  */
 export interface WorkflowStore {
+  /** Runs `work` in one transaction; `work` may run more than once (a lost lock race is retried). */
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
 
   // The hot paths, each one transaction (on PostgreSQL one statement, one round trip).
   /**
-   * Inserts new instances with their queue rows (run 1, due at `dueAt`), skipping ids already
-   * taken, and signals them runnable; returns the ids it inserted.
+   * Inserts new instances with their queue rows (kind `new`, due at `dueAt`), skipping ids
+   * already taken, and signals them runnable; returns the ids it inserted.
    */
   createInstances(instances: InstanceRecord[], dueAt: number): Promise<string[]>;
   /**
@@ -119,6 +122,13 @@ export interface WorkflowStore {
    * by whichever process asks first.
    */
   sharedSetting(name: string, create: () => string): Promise<string>;
+  /**
+   * Calls `onRunnable` whenever another process made a run runnable now (and once after every
+   * reconnect, since a signal may have been missed); resolves to a function that stops it. A
+   * database only one process uses signals nothing.
+   */
+  subscribeRunnable(onRunnable: () => void, onProblem: (message: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
 }
 
 export interface StoreTransaction {
@@ -149,7 +159,7 @@ export interface StoreTransaction {
   signalRunnable(): Promise<void>;
   /**
    * When the run is suspended on a `waitForEvent` of this type: makes it runnable now (instance
-   * `queued`, due now, signalled) and returns true. Otherwise changes nothing.
+   * `status`, due now, signalled) and returns true. Otherwise changes nothing.
    */
-  wakeIfWaitingFor(key: InstanceKey, runNumber: number, type: string, now: number): Promise<boolean>;
+  wakeIfWaitingFor(key: InstanceKey, runNumber: number, type: string, now: number, status: InstanceStatus): Promise<boolean>;
 }

@@ -1,8 +1,10 @@
 import type { EngineDeps } from '../engine-deps';
-import { toErrorInfo } from '../errors';
+import { EngineError, toErrorInfo } from '../errors';
+import { runnerMove } from '../lifecycle/transitions';
 import type { ClaimedRun } from '../ports/store';
 import { retryWhileUnavailable } from './retry-while-unavailable';
 import { type ExecutionOutcome, RunExecution } from './run-execution';
+import { TICK_OPTIONS } from './runner-defaults';
 
 export interface TickOptions {
   /** How many runs this call may advance (1-1000, default 10). */
@@ -17,8 +19,6 @@ export interface TickResult {
   nextWakeAt?: Date;
 }
 
-export const DEFAULT_TICK = { maxInstances: 10, maxSteps: 100 } as const;
-
 /** Claims due runs and advances each until it waits, finishes or spends its step budget. */
 export class Runner {
   private readonly active = new Set<RunExecution>();
@@ -26,13 +26,16 @@ export class Runner {
 
   constructor(private readonly deps: EngineDeps) {}
 
+  /** One round for an external scheduler: claim, advance everything claimed, say when to come back. */
   async tick(options: TickOptions = {}): Promise<TickResult> {
-    const claims = await this.claim(options.maxInstances ?? DEFAULT_TICK.maxInstances);
-    await Promise.all(claims.map((claim) => this.advance(claim, options.maxSteps ?? DEFAULT_TICK.maxSteps)));
+    const maxInstances = tickOption(options, 'maxInstances');
+    const maxSteps = tickOption(options, 'maxSteps');
+    const claims = await this.claim(maxInstances);
+    await Promise.all(claims.map((claim) => this.advance(claim, maxSteps)));
     const next = await this.nextDueAt();
     return {
       processed: claims.length,
-      ...(next === null ? {} : { nextWakeAt: new Date(Math.max(next, this.deps.clock.now())) }),
+      ...(next === null ? {} : { nextWakeAt: new Date(Math.max(next, this.now())) }),
     };
   }
 
@@ -40,12 +43,13 @@ export class Runner {
   claim(limit: number): Promise<ClaimedRun[]> {
     if (this.draining) return Promise.resolve([]);
     return this.deps.store.claimDue({
-      now: this.deps.clock.now(),
+      now: this.now(),
       limit,
       owner: this.deps.runnerId,
       leaseMs: this.deps.leaseMs,
       workflowNames: this.workflowNames(),
       newToken: () => this.deps.ids.next(),
+      statuses: { running: runnerMove('claimed', false).status, pausing: runnerMove('claimed', true).status },
     });
   }
 
@@ -54,8 +58,19 @@ export class Runner {
     return this.deps.store.nextDueAt(this.workflowNames());
   }
 
-  private workflowNames(): string[] {
-    return this.deps.registry.list().map((definition) => definition.name);
+  /** The engine's time (the database's, in a server). */
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  /** Periodic upkeep of the store the runner reads (planner statistics of the queue). */
+  housekeeping(): Promise<void> {
+    return this.deps.store.housekeeping();
+  }
+
+  /** Hears other processes' "a run became runnable" (see WorkflowStore.subscribeRunnable). */
+  subscribeRunnable(onRunnable: () => void, onProblem: (message: string) => void): Promise<() => Promise<void>> {
+    return this.deps.store.subscribeRunnable(onRunnable, onProblem);
   }
 
   /** Runs one claimed run; never throws (a failure leaves the lease to expire and be retried). */
@@ -64,7 +79,7 @@ export class Runner {
     try {
       const definition = this.deps.registry.get(instance.workflowName)!;
       // A run that was never picked up before has no steps to replay.
-      const leaseEnds = this.deps.clock.now() + this.deps.leaseMs;
+      const leaseEnds = this.now() + this.deps.leaseMs;
       const steps = claim.firstClaim
         ? []
         : await retryWhileUnavailable(this.deps.clock, () => leaseEnds, () => this.deps.store.loadSteps(instance, lease.runNumber));
@@ -92,4 +107,19 @@ export class Runner {
   async releaseAll(): Promise<void> {
     await Promise.all([...this.active].map((execution) => execution.release()));
   }
+
+  private workflowNames(): string[] {
+    return this.deps.registry.list().map((definition) => definition.name);
+  }
+}
+
+/** A tick option, its default when absent; the HTTP API's rules, for the programmatic client too. */
+function tickOption(options: TickOptions, name: keyof typeof TICK_OPTIONS): number {
+  const { default: fallback, min, max } = TICK_OPTIONS[name];
+  const value = options[name] ?? fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const issue = `${name} must be a whole number from ${min} to ${max}`;
+    throw new EngineError('VALIDATION_ERROR', issue, { issues: [issue] });
+  }
+  return value;
 }

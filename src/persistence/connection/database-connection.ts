@@ -1,5 +1,5 @@
-import type { Dialect } from '../dialect';
-import type { SqlExecutor } from '../sql-executor';
+import type { Dialect } from '../sql/dialect';
+import type { SqlExecutor } from '../sql/sql-executor';
 
 /**
  * How the store reaches its database: a `pg` pool or one `better-sqlite3` handle, owned here

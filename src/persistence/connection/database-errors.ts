@@ -12,32 +12,6 @@ import { StoreDataError } from '../../engine/ports/store-errors';
  */
 export type DatabaseErrorKind = 'unavailable' | 'conflict' | 'data' | 'other';
 
-/** Socket-level failures, from Node or pg, which carry no SQLSTATE. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
-const CONNECTION_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|Connection ended/i;
-
-export function postgresErrorKind(error: unknown): DatabaseErrorKind {
-  const code = codeOf(error);
-  if (code === '40001' || code === '40P01' || code === '55P03') return 'conflict';
-  // 08 connection exception, 25P03 idle-in-transaction timeout, 53 insufficient resources,
-  // 57 operator intervention (admin shutdown, statement timeout), 58 system error.
-  if (code && (/^(08|53|57|58)/.test(code) || code === '25P03')) return 'unavailable';
-  // 22 data exception, 23 integrity constraint, 54 program limit exceeded.
-  if (code && /^(22|23|54)/.test(code)) return 'data';
-  if ((code && NETWORK_CODES.has(code)) || CONNECTION_MESSAGES.test(messageOf(error))) return 'unavailable';
-  return 'other';
-}
-
-export function sqliteErrorKind(error: unknown): DatabaseErrorKind {
-  const code = codeOf(error) ?? '';
-  if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|PROTOCOL|NOMEM)/.test(code)) return 'unavailable';
-  if (/^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH|RANGE)/.test(code)) return 'data';
-  // better-sqlite3 refuses values it cannot bind with a TypeError or RangeError of its own (its
-  // other errors of those types, such as a closed connection, are not about a value).
-  if ((error instanceof TypeError || error instanceof RangeError) && /can only bind|too big|parameter values/.test(error.message)) return 'data';
-  return 'other';
-}
-
 /** The error the store throws for a driver error of this kind. */
 export function storeError(error: unknown, kind: DatabaseErrorKind): unknown {
   switch (kind) {
@@ -51,11 +25,6 @@ export function storeError(error: unknown, kind: DatabaseErrorKind): unknown {
     case 'other':
       return error;
   }
-}
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 function messageOf(error: unknown): string {

@@ -1,5 +1,5 @@
 import type { EntitySchemaColumnOptions } from 'typeorm';
-import type { DialectName } from '../dialect';
+import type { DialectName } from '../sql/dialect';
 
 /**
  * Column types that differ by database. Times are `timestamptz` on PostgreSQL and epoch

@@ -1,4 +1,4 @@
-import type { DialectName } from '../dialect';
+import type { DialectName } from '../sql/dialect';
 import { workflowEventEntity } from './workflow-event.entity';
 import { workflowInstanceEntity } from './workflow-instance.entity';
 import { workflowLogEntity } from './workflow-log.entity';

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { DialectName } from '../dialect';
+import type { DialectName } from '../sql/dialect';
 import { columnTypes, instanceKeyColumns } from './column-types';
 
 /** Durable log lines of runs, in write order (`id`). */

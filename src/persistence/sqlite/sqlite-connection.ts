@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { AsyncMutex } from '../async-mutex';
-import { sqliteDialect } from '../dialect';
-import { SqlExecutor } from '../sql-executor';
-import type { DatabaseConnection } from './database-connection';
-import { sqliteErrorKind, storeError } from './database-errors';
+import type { DatabaseConnection } from '../connection/database-connection';
+import { storeError } from '../connection/database-errors';
+import { sqliteDialect } from '../sql/dialect';
+import { SqlExecutor } from '../sql/sql-executor';
+import { AsyncMutex } from './async-mutex';
+import { sqliteErrorKind } from './sqlite-errors';
 
 const STATEMENT_CACHE_SIZE = 500;
 /** How long start-up waits for another process to let go of the file before giving up. */

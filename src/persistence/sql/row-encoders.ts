@@ -1,10 +1,12 @@
-import type { InstanceRecord, NewLogRecord, StepRecord, TaskRecord } from '../engine/model';
+import type { InstanceRecord, NewLogRecord, StepRecord, TaskRecord } from '../../engine/model';
 import type { Dialect } from './dialect';
+import type { SqlParams } from './sql-params';
+import { TASK_KINDS } from './task-kinds';
 
 /**
- * Each table's insert columns, with the PostgreSQL type of each (for VALUES lists that are
- * selected from rather than inserted directly, where PostgreSQL cannot infer the types), and the
- * function that turns a record into the values in that order.
+ * Each table's insert columns, with the PostgreSQL type of each (for arrays and VALUES lists,
+ * whose types PostgreSQL cannot infer), and the function that turns a record into the values in
+ * that order.
  */
 export interface RowEncoding<R> {
   columns: string;
@@ -39,7 +41,7 @@ export const TASK_ROW: RowEncoding<TaskRecord> = {
     t.workflowName,
     t.instanceId,
     t.runNumber,
-    t.kind === 'resume' ? 0 : 1,
+    TASK_KINDS[t.kind],
     d.time(t.dueAt),
     t.leaseOwner,
     t.leaseToken,
@@ -85,6 +87,11 @@ export const STEP_UPSERT = `ON CONFLICT (workflow_name, instance_id, run_number,
   result = excluded.result, error_name = excluded.error_name, error_message = excluded.error_message,
   updated_at = excluded.updated_at`;
 
+/** A queue row is replaced whole. */
+export const TASK_UPSERT = `ON CONFLICT (workflow_name, instance_id) DO UPDATE SET run_number = excluded.run_number, kind = excluded.kind,
+  due_at = excluded.due_at, lease_owner = excluded.lease_owner, lease_token = excluded.lease_token,
+  lease_expires_at = excluded.lease_expires_at, pause_requested = excluded.pause_requested`;
+
 export const LOG_ROW: RowEncoding<NewLogRecord> = {
   columns: 'workflow_name, instance_id, run_number, step_name, attempt, level, category, message, data, is_replay, created_at',
   pgTypes: ['varchar', 'varchar', 'int', 'varchar', 'int', 'varchar', 'varchar', 'text', 'text', 'boolean', 'timestamptz'],
@@ -103,14 +110,16 @@ export const LOG_ROW: RowEncoding<NewLogRecord> = {
   ],
 };
 
+/** `(…), (…)`: a VALUES list of `records`, their values appended to `p`. */
+export function valuesList<R>(d: Dialect, p: SqlParams, encoding: RowEncoding<R>, records: R[]): string {
+  return records.map((record) => `(${p.list(encoding.values(d, record))})`).join(', ');
+}
+
 /**
- * `(…), (…)` placeholders for `records` and their flattened values, numbered from `first`. With
- * `typed`, every placeholder carries its PostgreSQL cast.
+ * `unnest($1::varchar[], $2::int[], …)`: `records` as one typed array per column (PostgreSQL).
+ * However many rows, the statement keeps one shape and one parameter per column.
  */
-export function encodeRows<R>(d: Dialect, encoding: RowEncoding<R>, records: R[], first = 1, typed = false) {
-  const width = encoding.pgTypes.length;
-  const placeholders = records
-    .map((_, r) => `(${encoding.pgTypes.map((type, c) => `$${first + r * width + c}${typed ? `::${type}` : ''}`).join(', ')})`)
-    .join(', ');
-  return { placeholders, values: records.flatMap((record) => encoding.values(d, record)) };
+export function unnestRows<R>(d: Dialect, p: SqlParams, encoding: RowEncoding<R>, records: R[]): string {
+  const rows = records.map((record) => encoding.values(d, record));
+  return `unnest(${encoding.pgTypes.map((type, column) => p.add(rows.map((row) => row[column]), `${type}[]`)).join(', ')})`;
 }

@@ -1,7 +1,8 @@
-import type { ErrorInfo } from '../engine/errors';
-import type { EventRecord, InstanceRecord, LogRecord, StepRecord, TaskRecord } from '../engine/model';
-import { toInstanceStatus } from '../engine/model';
+import type { ErrorInfo } from '../../engine/errors';
+import type { EventRecord, InstanceRecord, LogRecord, StepRecord, TaskRecord } from '../../engine/model';
+import { toInstanceStatus } from '../../engine/model';
 import type { Dialect } from './dialect';
+import { taskKindOf } from './task-kinds';
 
 /** Raw rows come back with snake_case keys and database-specific value types. */
 type Row = Record<string, unknown>;
@@ -34,7 +35,7 @@ export function taskFromRow(d: Dialect, row: Row): TaskRecord {
     workflowName: String(row.workflow_name),
     instanceId: String(row.instance_id),
     runNumber: Number(row.run_number),
-    kind: Number(row.kind) === 0 ? 'resume' : 'new',
+    kind: taskKindOf(row.kind),
     dueAt: d.readTime(row.due_at),
     leaseOwner: str(row.lease_owner),
     leaseToken: str(row.lease_token),

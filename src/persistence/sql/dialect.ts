@@ -2,7 +2,6 @@
 export type DialectName = 'postgres' | 'sqlite';
 
 export interface Dialect {
-  name: DialectName;
   /** Converts `$1`-style SQL and its parameters to what the driver takes. */
   prepare(sql: string, params: unknown[]): [string, unknown[]];
   /** Epoch ms to a bound parameter: a Date for timestamptz, the number itself for SQLite. */
@@ -10,8 +9,6 @@ export interface Dialect {
   /** A stored time back to epoch ms. */
   readTime(value: unknown): number | null;
   bool(value: boolean): unknown;
-  /** Placeholders for a list of values starting at parameter `first`: `$3, $4, $5`. */
-  list(first: number, count: number): string;
   /** Row-lock suffix for SELECT; empty on SQLite, where one writer at a time is the rule. */
   forUpdate: string;
   /** The same, failing at once (as a lock conflict) when another transaction holds the row. */
@@ -20,16 +17,11 @@ export interface Dialect {
   nowMsSql: string;
 }
 
-const placeholders = (first: number, count: number) =>
-  Array.from({ length: count }, (_, i) => `$${first + i}`).join(', ');
-
 export const postgresDialect: Dialect = {
-  name: 'postgres',
   prepare: (sql, params) => [sql, params],
   time: (ms) => (ms === null ? null : new Date(ms)),
   readTime: (value) => (value === null || value === undefined ? null : new Date(value as Date | string).getTime()),
   bool: (value) => value,
-  list: placeholders,
   forUpdate: ' FOR UPDATE',
   forUpdateNoWait: ' FOR UPDATE NOWAIT',
   nowMsSql: 'SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8 AS now_ms',
@@ -39,7 +31,6 @@ const NUMBERED = /\$(\d+)/g;
 
 /** SQLite binds positionally: each `$n` becomes `?` and its parameter is repeated in order. */
 export const sqliteDialect: Dialect = {
-  name: 'sqlite',
   prepare(sql, params) {
     const ordered: unknown[] = [];
     const text = sql.replace(NUMBERED, (_, n: string) => {
@@ -51,7 +42,6 @@ export const sqliteDialect: Dialect = {
   time: (ms) => ms,
   readTime: (value) => (value === null || value === undefined ? null : Number(value)),
   bool: (value) => (value ? 1 : 0),
-  list: placeholders,
   forUpdate: '',
   forUpdateNoWait: '',
   nowMsSql: "SELECT CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS now_ms",

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import { postgresDialect } from '../dialect';
-import { type RawQuery, SqlExecutor } from '../sql-executor';
-import type { DatabaseConnection } from './database-connection';
-import { postgresErrorKind } from './database-errors';
-import { runGuarded } from './run-guarded';
+import type { DatabaseConnection } from '../connection/database-connection';
+import { runGuarded } from '../connection/run-guarded';
+import { postgresDialect } from '../sql/dialect';
+import { type RawQuery, SqlExecutor } from '../sql/sql-executor';
+import { postgresErrorKind } from './postgres-errors';
 
 export interface PostgresConnectionOptions {
   url: string;

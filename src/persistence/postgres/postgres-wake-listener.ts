@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { RUNNABLE_CHANNEL } from '../persistence/sql-store-transaction';
+import { RUNNABLE_CHANNEL } from './postgres-statements';
 
 const MIN_RETRY_MS = 250;
 const MAX_RETRY_MS = 10_000;

@@ -1,0 +1,91 @@
+import type { EngineDeps } from '../engine-deps';
+import { EngineError } from '../errors';
+import { assertInstanceId } from '../identifiers';
+import { serializeJson } from '../json';
+import { FIRST_RUN_NUMBER, type InstanceRecord } from '../model';
+import { detailsOf, type InstanceDetails } from '../views';
+import { checkParams } from './params-check';
+import { INITIAL_STATUS } from './transitions';
+
+export interface CreateInstanceInput {
+  id?: string;
+  params?: unknown;
+}
+
+export interface CreatedInstance {
+  id: string;
+  details: InstanceDetails;
+}
+
+/** Creating instances: one, or a batch; params checked by the workflow, ids by the id rule. */
+export class InstanceCreation {
+  constructor(private readonly deps: EngineDeps) {}
+
+  async create(workflowName: string, input: CreateInstanceInput): Promise<CreatedInstance> {
+    const definition = this.deps.registry.require(workflowName);
+    const id = input.id ?? this.deps.ids.next();
+    assertInstanceId(id);
+    const issues = await checkParams(definition, input.params, this.deps.validateParamsClass);
+    if (issues.length) throw new EngineError('WORKFLOW_PARAMS_INVALID', 'Params rejected by the workflow', { issues });
+    const instance = this.newInstance(workflowName, id, this.serializeParams(input.params));
+    const inserted = await this.deps.store.createInstances([instance], this.deps.clock.now());
+    if (!inserted.length) {
+      throw new EngineError('INSTANCE_ID_ALREADY_EXISTS', `Instance "${id}" of workflow "${workflowName}" already exists`);
+    }
+    this.deps.onRunnable();
+    return { id, details: detailsOf(instance) };
+  }
+
+  /** Creates many at once; ids that exist or repeat within the batch are skipped and left out. */
+  async createBatch(workflowName: string, items: CreateInstanceInput[]): Promise<CreatedInstance[]> {
+    const definition = this.deps.registry.require(workflowName);
+    const max = this.deps.limits.maxBatchSize;
+    if (!Array.isArray(items) || items.length < 1 || items.length > max) {
+      throw new EngineError('VALIDATION_ERROR', `A batch holds 1 to ${max} instances`, { issues: [`instances must hold 1 to ${max} items`] });
+    }
+    const unique = new Map<string, InstanceRecord>();
+    for (const [index, item] of items.entries()) {
+      try {
+        assertInstanceId(item?.id);
+      } catch (error) {
+        throw new EngineError('INVALID_INSTANCE_ID', (error as EngineError).message, { index, value: item?.id });
+      }
+      const issues = await checkParams(definition, item.params, this.deps.validateParamsClass);
+      if (issues.length) {
+        throw new EngineError('WORKFLOW_PARAMS_INVALID', `Params of instance ${index} rejected by the workflow`, { index, issues });
+      }
+      if (!unique.has(item.id)) unique.set(item.id, this.newInstance(workflowName, item.id, this.serializeParams(item.params, index)));
+    }
+    const inserted = new Set(await this.deps.store.createInstances([...unique.values()], this.deps.clock.now()));
+    if (inserted.size) this.deps.onRunnable();
+    return [...unique.values()]
+      .filter((instance) => inserted.has(instance.instanceId))
+      .map((instance) => ({ id: instance.instanceId, details: detailsOf(instance) }));
+  }
+
+  private newInstance(workflowName: string, instanceId: string, params: string | null): InstanceRecord {
+    const now = this.deps.clock.now();
+    return {
+      workflowName,
+      instanceId,
+      runNumber: FIRST_RUN_NUMBER,
+      status: INITIAL_STATUS,
+      params,
+      output: null,
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+      startedAt: null,
+      completedAt: null,
+    };
+  }
+
+  private serializeParams(params: unknown, index?: number): string | null {
+    const serialized = serializeJson(params, this.deps.limits.maxPayloadBytes);
+    if (serialized.ok) return serialized.text;
+    throw new EngineError('WORKFLOW_PARAMS_INVALID', `Params are ${serialized.reason}`, {
+      ...(index === undefined ? {} : { index }),
+      issues: [`params are ${serialized.reason}`],
+    });
+  }
+}

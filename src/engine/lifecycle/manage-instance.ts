@@ -1,0 +1,74 @@
+import type { EngineDeps } from '../engine-deps';
+import { assertInstanceId } from '../identifiers';
+import { type InstanceKey, type InstanceRecord, type InstanceStatus, unleasedTask } from '../model';
+import type { StoreTransaction } from '../ports/store';
+import { detailsOf } from '../views';
+import type { CreatedInstance } from './create-instances';
+import { lockInstance, terminalConflict, writeSystemLog } from './instance-lock';
+import { INITIAL_STATUS, type ManagementAction, type Move, transitionFor } from './transitions';
+
+/** The system log line for each status an action can lead to. */
+const ACTION_LOG: Partial<Record<InstanceStatus, string>> = {
+  paused: 'Paused',
+  waitingForPause: 'Pause requested; pausing at the next step boundary',
+  queued: 'Resumed',
+  running: 'Resumed; pause request withdrawn',
+  terminated: 'Terminated',
+};
+
+type Managed = { instance: InstanceRecord; runnable: boolean };
+
+/** pause, resume, terminate and restart, as the status table says. */
+export class InstanceManagement {
+  constructor(private readonly deps: EngineDeps) {}
+
+  async manage(key: InstanceKey, action: ManagementAction): Promise<CreatedInstance> {
+    this.deps.registry.require(key.workflowName);
+    assertInstanceId(key.instanceId);
+    // The transaction may run more than once (a lost lock race is retried): it only returns.
+    const { instance, runnable } = await this.deps.store.transaction(async (tx): Promise<Managed> => {
+      const locked = await lockInstance(tx, key);
+      const transition = transitionFor(action, locked.instance.status);
+      switch (transition.kind) {
+        case 'conflict':
+          throw terminalConflict(locked.instance, action);
+        case 'noop':
+        case 'store':
+          return { instance: locked.instance, runnable: false };
+        case 'newRun':
+          return this.restart(tx, locked.instance);
+        case 'to':
+          return this.move(tx, locked, transition, action);
+      }
+    });
+    if (runnable) this.deps.onRunnable();
+    return { id: key.instanceId, details: detailsOf(instance) };
+  }
+
+  /** A new run from the start, queued at once; earlier runs are kept. */
+  private async restart(tx: StoreTransaction, instance: InstanceRecord): Promise<Managed> {
+    const now = this.deps.clock.now();
+    const runNumber = instance.runNumber + 1;
+    const fresh = { runNumber, status: INITIAL_STATUS, output: null, error: null, startedAt: null, completedAt: null, updatedAt: now };
+    await tx.updateInstance(instance, fresh);
+    await tx.putTasks([unleasedTask(instance, runNumber, 'new', now)]);
+    await tx.signalRunnable();
+    await writeSystemLog(tx, instance, runNumber, `Restarted (run ${instance.runNumber} was ${instance.status})`, now);
+    return { instance: { ...instance, ...fresh }, runnable: true };
+  }
+
+  private async move(tx: StoreTransaction, { instance, task }: Awaited<ReturnType<typeof lockInstance>>, move: Move, action: ManagementAction): Promise<Managed> {
+    const now = this.deps.clock.now();
+    const changed: InstanceRecord = { ...instance, status: move.status, updatedAt: now, ...(move.queue === 'delete' ? { completedAt: now } : {}) };
+    await tx.updateInstance(instance, { status: changed.status, updatedAt: now, completedAt: changed.completedAt });
+    const runnable = move.queue === 'dueNow' && task !== null;
+    if (move.queue === 'delete') await tx.deleteTask(instance);
+    else if (task) {
+      const dueAt = move.queue === 'keep' ? task.dueAt : runnable ? now : null;
+      await tx.putTasks([{ ...task, dueAt, pauseRequested: move.status === 'waitingForPause' }]);
+      if (runnable) await tx.signalRunnable();
+    }
+    await writeSystemLog(tx, instance, instance.runNumber, ACTION_LOG[move.status] ?? action, now);
+    return { instance: changed, runnable };
+  }
+}

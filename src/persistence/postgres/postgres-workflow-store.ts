@@ -1,0 +1,85 @@
+import type { InstanceRecord, Lease, NewLogRecord, StepRecord } from '../../engine/model';
+import type { ClaimRequest, ClaimedRun, EventDelivery, FinishPatch, LeaseCheck } from '../../engine/ports/store';
+import { migratePostgres } from '../migrations/run-migrations';
+import { claimedRunOf } from '../sql/claimed-run';
+import type { SqlExecutor } from '../sql/sql-executor';
+import { SqlWorkflowStore } from '../sql-workflow-store';
+import { PostgresConnection, type PostgresConnectionOptions } from './postgres-connection';
+import { claimStatement, createInstancesStatement, deliverStatement, finishRunStatement, saveProgressStatement, type Statement } from './postgres-statements';
+import { PostgresStoreTransaction } from './postgres-store-transaction';
+import { PostgresWakeListener } from './postgres-wake-listener';
+
+/**
+ * The store on PostgreSQL, for production and for several processes: every hot path is one
+ * statement, claims skip rows other runners hold (`FOR UPDATE SKIP LOCKED`), and other processes
+ * learn of runnable work through NOTIFY, heard on a LISTEN connection of their own.
+ */
+export class PostgresWorkflowStore extends SqlWorkflowStore {
+  private autovacuumOn?: boolean;
+
+  private constructor(
+    connection: PostgresConnection,
+    private readonly url: string,
+  ) {
+    super(connection);
+  }
+
+  /** Applies pending migrations, then opens the store's own pool. */
+  static async open(options: PostgresConnectionOptions): Promise<PostgresWorkflowStore> {
+    await migratePostgres(options.url);
+    return new PostgresWorkflowStore(new PostgresConnection(options), options.url);
+  }
+
+  async createInstances(instances: InstanceRecord[], dueAt: number): Promise<string[]> {
+    if (!instances.length) return [];
+    const rows = await this.send<{ instance_id: string }>(createInstancesStatement(instances, dueAt));
+    return rows.map((row) => row.instance_id);
+  }
+
+  async saveProgress(lease: Lease, steps: StepRecord[], logs: NewLogRecord[], delivery?: EventDelivery): Promise<LeaseCheck | null> {
+    const statement = delivery ? deliverStatement(lease, steps, logs, delivery) : saveProgressStatement(lease, steps, logs);
+    const [row] = await this.send<{ pause_requested: boolean; delivered?: number }>(statement);
+    if (!row) return null;
+    if (delivery && row.delivered !== 1) throw new Error(`Event ${delivery.event.id} was already delivered`);
+    return { pauseRequested: row.pause_requested };
+  }
+
+  async finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[]): Promise<boolean> {
+    const [row] = await this.send<{ held: number }>(finishRunStatement(lease, patch, steps, logs));
+    return row.held === 1;
+  }
+
+  async claimDue(request: ClaimRequest): Promise<ClaimedRun[]> {
+    if (!request.workflowNames.length || request.limit < 1) return [];
+    // One lease token serves the whole batch: it is fresh for this claim, and fencing always
+    // pairs it with the run's key and number.
+    const token = request.newToken();
+    const rows = await this.send(claimStatement(request, token));
+    return rows.map((row) => claimedRunOf(this.dialect, row, token, Boolean(row.first_claim)));
+  }
+
+  /**
+   * Claims read the queue through its due index only while the planner knows how big the queue
+   * is. Autovacuum keeps that knowledge fresh (see the queue-autovacuum migration); where it is
+   * switched off, the store analyzes the queue table itself.
+   */
+  async housekeeping(): Promise<void> {
+    const sql = this.connection.statement();
+    this.autovacuumOn ??= (await sql.rows<{ on: boolean }>(`SELECT current_setting('autovacuum') = 'on' AS on`))[0].on;
+    if (!this.autovacuumOn) await sql.run('ANALYZE workflow_task');
+  }
+
+  async subscribeRunnable(onRunnable: () => void, onProblem: (message: string) => void): Promise<() => Promise<void>> {
+    const listener = new PostgresWakeListener(this.url, onRunnable, onProblem);
+    await listener.start();
+    return () => listener.stop();
+  }
+
+  protected transactionOn(sql: SqlExecutor): PostgresStoreTransaction {
+    return new PostgresStoreTransaction(sql);
+  }
+
+  private send<T = Record<string, unknown>>(statement: Statement): Promise<T[]> {
+    return this.connection.statement().rows<T>(statement.text, statement.values);
+  }
+}
