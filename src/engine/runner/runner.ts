@@ -3,7 +3,8 @@ import { EngineError, toErrorInfo } from '../errors';
 import { runnerMove } from '../lifecycle/transitions';
 import type { ClaimedRun } from '../ports/store';
 import { retryWhileUnavailable } from './retry-while-unavailable';
-import { type ExecutionOutcome, RunExecution } from './run-execution';
+import type { ExecutionOutcome } from './claim-state';
+import { RunExecution } from './run-execution';
 import { TICK_OPTIONS } from './runner-defaults';
 
 export interface TickOptions {

@@ -1,0 +1,78 @@
+import { type ErrorInfo, errorInfo } from '../errors';
+import type { ExecutionScope } from '../execution-scope';
+import { serializeJson } from '../json';
+import { runnerMove } from '../lifecycle/transitions';
+import type { EngineLimits } from '../limits';
+import { type InstanceKey, type TaskRecord, unleasedTask } from '../model';
+import type { Clock } from '../ports/clock';
+import type { BlockedStep } from '../step/step-ledger';
+import type { ProgressWriter } from './progress-writer';
+import type { RunLog } from './run-log';
+
+/** What the writes that end a claim need. */
+export interface EndingContext {
+  run: ExecutionScope;
+  clock: Clock;
+  writer: ProgressWriter;
+  log: RunLog;
+}
+
+const keyOf = ({ run }: EndingContext): InstanceKey => ({ workflowName: run.workflowName, instanceId: run.instanceId });
+
+/** The queue row without a lease, due at `dueAt` (null: held, as when paused). */
+function releasedTask(context: EndingContext, dueAt: number | null): TaskRecord {
+  return unleasedTask(keyOf(context), context.run.runNumber, 'resume', dueAt);
+}
+
+/** The run is over: complete with `output`, or errored with `error`. */
+export async function writeRunEnd(context: EndingContext, error: ErrorInfo | null, output: string | null): Promise<'complete' | 'errored'> {
+  const { run, clock, writer, log } = context;
+  writer.log(error ? log.systemLine('error', `Run ${run.runNumber} errored: ${error.name}: ${error.message}`) : log.systemLine('info', `Run ${run.runNumber} completed`));
+  const { status } = runnerMove(error ? 'failed' : 'completed', false);
+  const now = clock.now();
+  await writer.finish({ status, output, error, completedAt: now, updatedAt: now });
+  return error ? 'errored' : 'complete';
+}
+
+/** The workflow returned: complete with its output, unless that cannot be stored. */
+export function writeRunOutput(context: EndingContext, output: unknown, limits: EngineLimits): Promise<'complete' | 'errored'> {
+  const serialized = serializeJson(output, limits.maxPayloadBytes);
+  if (serialized.ok) return writeRunEnd(context, null, serialized.text);
+  return writeRunEnd(context, errorInfo('WorkflowOutputError', `The workflow's return value is ${serialized.reason}`), null);
+}
+
+/**
+ * Every step left is parked: the run goes back to the queue, due when the earliest of them is
+ * (or now, when an event one of them waits for arrived meanwhile), or held when a pause was asked.
+ */
+export async function writeSuspension(context: EndingContext, parked: BlockedStep[]): Promise<'suspended'> {
+  const waits = parked.flatMap((p) => (p.wait ? [p.wait] : []));
+  const earliest = Math.min(...parked.map((p) => p.dueAt));
+  await context.writer.commitFenced(async (tx, { pauseRequested }) => {
+    const now = context.clock.now();
+    // An event may have been stored after this run looked for it and before this commit.
+    const eventArrived = waits.length > 0 && (await tx.hasDeliverableEvent(keyOf(context), context.run.runNumber, waits));
+    const dueAt = eventArrived ? now : earliest;
+    const move = runnerMove(dueAt <= now ? 'suspendedDueNow' : 'suspendedUntilLater', pauseRequested);
+    await tx.updateInstance(keyOf(context), { status: move.status, updatedAt: now });
+    await tx.putTasks([releasedTask(context, move.queue === 'hold' ? null : dueAt)]);
+    // Runnable now but not by this claim: any process may take it (this one may be stopping).
+    if (move.queue === 'dueNow') await tx.signalRunnable();
+    return move.queue === 'hold' ? [context.log.systemLine('info', 'Paused')] : [];
+  });
+  return 'suspended';
+}
+
+/**
+ * Shutdown, for a step that did not finish in time: the run goes back to the queue, due now, for
+ * another process to take at once; a pause asked for meanwhile stays asked for.
+ */
+export async function writeRelease(context: EndingContext): Promise<void> {
+  await context.writer.commitFenced(async (tx, { pauseRequested }) => {
+    const now = context.clock.now();
+    const move = runnerMove('released', pauseRequested);
+    await tx.updateInstance(keyOf(context), { status: move.status, updatedAt: now });
+    await tx.putTasks([{ ...releasedTask(context, now), pauseRequested }]);
+    await tx.signalRunnable();
+  }, 'withinLease');
+}
