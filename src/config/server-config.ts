@@ -1,5 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { DEFAULT_HTTP_TIMEOUTS } from '../api/http-server/workflows-express-adapter';
 import { toBoolean, toInteger } from '../common/value-transforms';
+import { RUNNER_DEFAULTS } from '../engine/runner/runner-defaults';
+import { DEFAULT_BASE_PATH } from '../workflows-module-options';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
@@ -12,7 +15,7 @@ class Environment {
   PORT = 3000;
 
   @IsOptional() @IsString() @Matches(/^(\/[A-Za-z0-9._~-]+)+$/, { message: 'BASE_PATH must look like /api/workflows' })
-  BASE_PATH = '/api/workflows';
+  BASE_PATH = DEFAULT_BASE_PATH;
 
   @IsOptional() @IsString() @Matches(/^(postgres(ql)?:\/\/.+|sqlite:.+)$/, {
     message: 'DATABASE_URL must be postgres://…, postgresql://… or sqlite:<path>',
@@ -29,16 +32,16 @@ class Environment {
   RUNNER_ENABLED = true;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(10) @Max(3_600_000)
-  RUNNER_POLL_INTERVAL_MS = 1000;
+  RUNNER_POLL_INTERVAL_MS: number = RUNNER_DEFAULTS.pollIntervalMs;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000)
-  RUNNER_CONCURRENCY = 10;
+  RUNNER_CONCURRENCY: number = RUNNER_DEFAULTS.concurrency;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(3_600_000)
-  RUNNER_LEASE_MS = 30_000;
+  RUNNER_LEASE_MS: number = RUNNER_DEFAULTS.leaseMs;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(3_600_000)
-  RUNNER_SHUTDOWN_GRACE_MS = 10_000;
+  RUNNER_SHUTDOWN_GRACE_MS: number = RUNNER_DEFAULTS.shutdownGraceMs;
 
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   ENABLE_RUNNER_TICK = false;
@@ -50,10 +53,10 @@ class Environment {
   DOCS_PUBLIC = false;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
-  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+  HTTP_HEADERS_TIMEOUT_MS: number = DEFAULT_HTTP_TIMEOUTS.headersTimeoutMs;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
-  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+  HTTP_REQUEST_TIMEOUT_MS: number = DEFAULT_HTTP_TIMEOUTS.requestTimeoutMs;
 
   @IsOptional() @IsIn(LOG_LEVELS)
   LOG_LEVEL: ServerLogLevel = 'info';

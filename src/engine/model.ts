@@ -67,8 +67,10 @@ export interface Lease extends InstanceKey {
   token: string;
 }
 
-export type StepType = 'do' | 'sleep' | 'waitForEvent';
-export type StepStatus = 'running' | 'waiting' | 'completed' | 'errored';
+export const STEP_TYPES = ['do', 'sleep', 'waitForEvent'] as const;
+export type StepType = (typeof STEP_TYPES)[number];
+export const STEP_STATUSES = ['running', 'waiting', 'completed', 'errored'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
 
 export interface StepRecord extends InstanceKey {
   runNumber: number;

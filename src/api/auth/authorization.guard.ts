@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { EngineError } from '../../engine/errors';
+import { HttpApiError } from '../http-server/http-error-codes';
 import { WORKFLOWS_OPTIONS, type ResolvedWorkflowsOptions } from '../../workflows-module-options';
 import type { AuthorizationHooks, AuthorizationKind, HookResult, RequestContext } from './authorization-hooks';
 import { ROUTE_AUTHORIZATION, type RouteAuthorization } from './route-authorization';
@@ -33,7 +33,7 @@ const DEDICATED: Record<AuthorizationKind, HookCall> = {
 
 /** A hook returning `false` is a 403; a hook throwing an HttpException answers with that exception. */
 async function allow(result: HookResult): Promise<true> {
-  if ((await result) === false) throw new EngineError('FORBIDDEN', 'Not allowed');
+  if ((await result) === false) throw new HttpApiError('FORBIDDEN', 'Not allowed');
   return true;
 }
 

@@ -1,12 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import type { EngineErrorCode } from '../../engine/errors';
-import { ERROR_STATUS } from '../errors/error-status';
+import { type ApiErrorCode, ERROR_STATUS } from '../errors/error-status';
 import { ErrorEnvelopeDto } from './error-envelope.dto';
 
 /** Documents the error responses a route can give, grouped by status, each with its codes. */
-export function ApiErrors(...codes: EngineErrorCode[]) {
-  const byStatus = new Map<number, EngineErrorCode[]>();
+export function ApiErrors(...codes: ApiErrorCode[]) {
+  const byStatus = new Map<number, ApiErrorCode[]>();
   for (const code of [...codes, 'INTERNAL_ERROR' as const]) {
     const status = ERROR_STATUS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
@@ -23,6 +22,6 @@ export function ApiErrors(...codes: EngineErrorCode[]) {
   );
 }
 
-function exampleMessage(code: EngineErrorCode): string {
+function exampleMessage(code: ApiErrorCode): string {
   return code === 'INTERNAL_ERROR' ? 'Internal server error' : code.toLowerCase().replace(/_/g, ' ');
 }

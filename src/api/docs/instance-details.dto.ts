@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ErrorInfo } from '../../engine/errors';
+import type { CreatedInstance } from '../../engine/lifecycle/create-instances';
 import { INSTANCE_STATUSES, type InstanceStatus } from '../../engine/model';
+import type { InstanceDetails } from '../../engine/views';
 
-export class ErrorInfoDto {
+export class ErrorInfoDto implements ErrorInfo {
   @ApiProperty({ example: 'NonRetryableError' })
   name!: string;
 
@@ -9,7 +12,7 @@ export class ErrorInfoDto {
   message!: string;
 }
 
-export class InstanceDetailsDto {
+export class InstanceDetailsDto implements InstanceDetails {
   @ApiProperty({ enum: INSTANCE_STATUSES, example: 'waiting' })
   status!: InstanceStatus;
 
@@ -20,7 +23,7 @@ export class InstanceDetailsDto {
   output?: unknown;
 }
 
-export class InstanceRefDto {
+export class InstanceRefDto implements CreatedInstance {
   @ApiProperty({ example: 'order-1' })
   id!: string;
 

@@ -3,6 +3,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Request, Response } from 'express';
 import { EngineError } from '../../engine/errors';
 import { StoreDataError } from '../../engine/ports/store-errors';
+import { HttpApiError } from '../http-server/http-error-codes';
 import type { ErrorEnvelope } from './error-envelope';
 import { codeForStatus, ERROR_STATUS } from './error-status';
 
@@ -36,6 +37,7 @@ export class WorkflowsExceptionFilter implements ExceptionFilter {
       // Only values of the request reach the database from an API call.
       return [HttpStatus.BAD_REQUEST, { message: 'The database refused a value of this request', code: 'VALIDATION_ERROR', details: { issues: [exception.message] } }];
     }
+    if (exception instanceof HttpApiError) return [ERROR_STATUS[exception.code], { message: exception.message, code: exception.code }];
     if (exception instanceof EngineError) {
       const body: ErrorEnvelope = { message: exception.message, code: exception.code };
       if (exception.details) body.details = exception.details;

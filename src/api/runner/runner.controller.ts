@@ -1,6 +1,6 @@
 import { Body, type CanActivate, HttpCode, HttpStatus, Inject, Injectable, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { EngineError } from '../../engine/errors';
+import { HttpApiError } from '../http-server/http-error-codes';
 import { WorkflowsClient } from '../../engine/workflows-client';
 import { WORKFLOWS_OPTIONS, type ResolvedWorkflowsOptions } from '../../workflows-module-options';
 import { Authorize } from '../auth/authorize.decorator';
@@ -19,7 +19,7 @@ class RunnerTickEnabledGuard implements CanActivate {
 
   canActivate(): boolean {
     if (!this.options.enableRunnerTick) {
-      throw new EngineError('RUNNER_TICK_DISABLED', 'The runner tick route is disabled (enableRunnerTick is false)');
+      throw new HttpApiError('RUNNER_TICK_DISABLED', 'The runner tick route is disabled (enableRunnerTick is false)');
     }
     return true;
   }

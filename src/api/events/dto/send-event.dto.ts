@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsDefined, IsString } from 'class-validator';
 import { Optional } from '../../validation/optional.decorator';
+import type { SentEvent } from '../../../engine/lifecycle/send-event';
 import { InstanceDetailsDto } from '../../docs/instance-details.dto';
 
 export class SendEventDto {
@@ -28,7 +29,7 @@ export class EventReceiptDto {
   @ApiProperty({ example: '2026-11-29T10:05:00.000Z' }) createdAt!: string;
 }
 
-export class SentEventDto {
+export class SentEventDto implements SentEvent {
   @ApiProperty({ type: InstanceDetailsDto, description: 'The instance after the event was stored.' })
   status!: InstanceDetailsDto;
 

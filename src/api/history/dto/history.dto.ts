@@ -1,14 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { LOG_LEVELS, type LogLevel } from '../../../engine/definition/types';
+import { STEP_STATUSES, STEP_TYPES, type StepStatus, type StepType } from '../../../engine/model';
+import type { History } from '../../../engine/queries/instance-queries';
+import type { EventView, LogView, StepView } from '../../../engine/views';
 import { ErrorInfoDto } from '../../docs/instance-details.dto';
 
 const nullableTime = { nullable: true, type: String, example: null };
 
-export class StepDto {
+export class StepDto implements StepView {
   @ApiProperty({ example: '0b8f…' }) id!: string;
   @ApiProperty({ example: 1 }) runNumber!: number;
   @ApiProperty({ example: 'charge card' }) name!: string;
-  @ApiProperty({ enum: ['do', 'sleep', 'waitForEvent'] }) type!: string;
-  @ApiProperty({ enum: ['running', 'waiting', 'completed', 'errored'] }) status!: string;
+  @ApiProperty({ enum: STEP_TYPES }) type!: StepType;
+  @ApiProperty({ enum: STEP_STATUSES }) status!: StepStatus;
   @ApiProperty({ example: 1 }) attempts!: number;
   @ApiProperty({ nullable: true, type: Number, example: 6, description: 'null when retries are unlimited' }) maxAttempts!: number | null;
   @ApiProperty({ nullable: true, type: Number, example: 600000 }) timeoutMs!: number | null;
@@ -21,7 +25,7 @@ export class StepDto {
   @ApiProperty({ example: '2026-11-29T10:00:00.300Z' }) updatedAt!: string;
 }
 
-export class EventDto {
+export class EventDto implements EventView {
   @ApiProperty({ example: 'evt-1' }) id!: string;
   @ApiProperty({ example: 1 }) runNumber!: number;
   @ApiProperty({ example: 'approval' }) type!: string;
@@ -31,12 +35,12 @@ export class EventDto {
   @ApiProperty({ nullable: true, type: String, example: 'wait for decision' }) consumedByStep!: string | null;
 }
 
-export class LogDto {
+export class LogDto implements LogView {
   @ApiProperty({ example: '42' }) id!: string;
   @ApiProperty({ example: 1 }) runNumber!: number;
   @ApiProperty({ nullable: true, type: String, example: 'charge card' }) stepName!: string | null;
   @ApiProperty({ nullable: true, type: Number, example: 1 }) attempt!: number | null;
-  @ApiProperty({ enum: ['debug', 'info', 'warn', 'error'] }) level!: string;
+  @ApiProperty({ enum: LOG_LEVELS }) level!: LogLevel;
   @ApiProperty({ example: 'workflow' }) category!: string;
   @ApiProperty({ example: 'Charging the card' }) message!: string;
   @ApiProperty({ example: { amount: 120 } }) data!: unknown;
@@ -44,7 +48,7 @@ export class LogDto {
   @ApiProperty({ example: '2026-11-29T10:00:00.100Z' }) createdAt!: string;
 }
 
-export class HistoryDto {
+export class HistoryDto implements History {
   @ApiProperty({ example: 1 }) runNumber!: number;
   @ApiProperty({ type: [StepDto] }) steps!: StepDto[];
   @ApiProperty({ type: [EventDto] }) events!: EventDto[];

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsObject, IsString, ValidateNested } from 'class-validator';
+import { Allow, ArrayMinSize, IsArray, IsDefined, IsObject, IsString, ValidateNested } from 'class-validator';
 import { Optional } from '../../validation/optional.decorator';
 import { DEFAULT_LIMITS } from '../../../engine/limits';
 import { InstanceRefDto } from '../../docs/instance-details.dto';
@@ -35,12 +35,12 @@ export class BatchItemDto {
 export class CreateBatchDto {
   @ApiProperty({
     type: [BatchItemDto],
-    description: `1 to ${DEFAULT_LIMITS.maxBatchSize} instances. Ids that exist already, or repeat within the batch, are skipped.`,
+    description: `1 to the configured batch limit (default ${DEFAULT_LIMITS.maxBatchSize}) instances. Ids that exist already, or repeat within the batch, are skipped.`,
   })
+  // The maximum is the engine's configured limit: the engine checks it.
   @IsArray()
   @IsObject({ each: true })
   @ArrayMinSize(1)
-  @ArrayMaxSize(DEFAULT_LIMITS.maxBatchSize)
   @ValidateNested({ each: true })
   @Type(() => BatchItemDto)
   instances!: BatchItemDto[];

@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { InstanceDetailsDto, InstanceRefDto } from '../../docs/instance-details.dto';
+import { STEP_STATUSES, STEP_TYPES, type StepStatus, type StepType } from '../../../engine/model';
+import type { InstancePage } from '../../../engine/queries/instance-queries';
+import type { CurrentStepView, InstanceSummary, InstanceView } from '../../../engine/views';
+import { ErrorInfoDto, InstanceDetailsDto, InstanceRefDto } from '../../docs/instance-details.dto';
 
-export class InstanceSummaryDto extends InstanceRefDto {
+type InstanceMeta = InstanceView['meta'];
+
+export class InstanceSummaryDto extends InstanceRefDto implements InstanceSummary {
   @ApiProperty({ example: '2026-11-29T10:00:00.000Z' })
   createdAt!: string;
 
@@ -9,7 +14,7 @@ export class InstanceSummaryDto extends InstanceRefDto {
   updatedAt!: string;
 }
 
-export class InstancePageDto {
+export class InstancePageDto implements InstancePage {
   @ApiProperty({ type: [InstanceSummaryDto], description: 'Newest first.' })
   instances!: InstanceSummaryDto[];
 
@@ -20,21 +25,21 @@ export class InstancePageDto {
   hasNextPage!: boolean;
 }
 
-export class CurrentStepDto {
+export class CurrentStepDto implements CurrentStepView {
   @ApiProperty({ example: 'wait for decision' }) name!: string;
-  @ApiProperty({ enum: ['do', 'sleep', 'waitForEvent'] }) type!: string;
-  @ApiProperty({ enum: ['running', 'waiting', 'completed', 'errored'] }) status!: string;
+  @ApiProperty({ enum: STEP_TYPES }) type!: StepType;
+  @ApiProperty({ enum: STEP_STATUSES }) status!: StepStatus;
   @ApiProperty({ example: 0 }) attempts!: number;
   @ApiProperty({ nullable: true, type: Number, example: null }) maxAttempts!: number | null;
   @ApiProperty({ nullable: true, type: Number, example: null }) timeoutMs!: number | null;
   @ApiProperty({ nullable: true, type: String, example: null }) nextRetryAt!: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2026-11-29T11:00:00.000Z' }) wakeAt!: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'approval' }) waitEventType!: string | null;
-  @ApiPropertyOptional({ type: 'object', properties: { name: { type: 'string' }, message: { type: 'string' } } })
-  error?: { name: string; message: string };
+  @ApiPropertyOptional({ type: ErrorInfoDto })
+  error?: ErrorInfoDto;
 }
 
-export class InstanceMetaDto {
+export class InstanceMetaDto implements InstanceMeta {
   @ApiProperty({ example: 'approval' }) workflowName!: string;
   @ApiProperty({ example: 1 }) runNumber!: number;
   @ApiProperty({ example: { requester: 'ada', amount: 120 } }) params!: unknown;
@@ -48,7 +53,7 @@ export class InstanceMetaDto {
   currentStep?: CurrentStepDto;
 }
 
-export class InstanceDto {
+export class InstanceDto implements InstanceView {
   @ApiProperty({ example: 'req-1' }) id!: string;
   @ApiProperty({ type: InstanceDetailsDto }) details!: InstanceDetailsDto;
   @ApiProperty({ type: InstanceMetaDto }) meta!: InstanceMetaDto;

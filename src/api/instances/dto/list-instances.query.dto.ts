@@ -1,16 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
+import { DEFAULT_LIMITS } from '../../../engine/limits';
+import { DEFAULT_PAGE_SIZE } from '../../../engine/queries/instance-queries';
 import { toInteger } from '../../../common/value-transforms';
 import { INSTANCE_STATUSES, type InstanceStatus } from '../../../engine/model';
 
 export class PageSizeQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
+  // The maximum is the engine's configured limit (100 unless set otherwise): the engine checks it.
+  @ApiPropertyOptional({ minimum: 1, default: DEFAULT_PAGE_SIZE, description: `At most the configured page limit (default ${DEFAULT_LIMITS.maxPageSize}).` })
   @IsOptional()
   @Transform(toInteger)
   @IsInt()
   @Min(1)
-  @Max(100)
   pageSize?: number;
 }
 

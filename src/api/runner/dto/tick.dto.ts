@@ -1,20 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
+import { TICK_OPTIONS } from '../../../engine/runner/runner-defaults';
 import { Optional } from '../../validation/optional.decorator';
 
+const { maxInstances, maxSteps } = TICK_OPTIONS;
+
 export class TickDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 10, description: 'How many instances this call may advance.' })
+  @ApiPropertyOptional({ minimum: maxInstances.min, maximum: maxInstances.max, default: maxInstances.default, description: 'How many instances this call may advance.' })
   @Optional()
   @IsInt()
-  @Min(1)
-  @Max(1000)
+  @Min(maxInstances.min)
+  @Max(maxInstances.max)
   maxInstances?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 10000, default: 100, description: 'How many steps each may execute in this call.' })
+  @ApiPropertyOptional({ minimum: maxSteps.min, maximum: maxSteps.max, default: maxSteps.default, description: 'How many steps each may execute in this call.' })
   @Optional()
   @IsInt()
-  @Min(1)
-  @Max(10000)
+  @Min(maxSteps.min)
+  @Max(maxSteps.max)
   maxSteps?: number;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { WorkflowSummary } from '../../../engine/workflows-api';
 
-export class WorkflowSummaryDto {
+export class WorkflowSummaryDto implements WorkflowSummary {
   @ApiProperty({ example: 'approval' })
   name!: string;
 
