@@ -34,7 +34,8 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Server exited with ${child.exitCode} during start-up:\n${output}`);
     try {
-      const response = await fetch(`${baseUrl}/workflows`);
+      const headers: Record<string, string> = env.AUTH_TOKEN ? { authorization: `Bearer ${env.AUTH_TOKEN}` } : {};
+      const response = await fetch(`${baseUrl}/workflows`, { headers });
       if (response.ok) break;
     } catch {
       // not listening yet

@@ -101,8 +101,8 @@ export function addReadCommands(instances: Command, runtime: CliRuntime): void {
         ];
         if (step) rows.push(['step', `${step.name} (${step.type}, ${step.status}, attempt ${step.attempts}${step.maxAttempts ? `/${step.maxAttempts}` : ''})`]);
         if (details.error) rows.push(['error', `${details.error.name}: ${details.error.message}`]);
-        if (details.status === 'complete') rows.push(['output', cell(details.output)]);
-        if (o.full) rows.push(['params', cell(meta.params)], ['current step', cell(step ?? null)]);
+        if (details.status === 'complete') rows.push(['output', JSON.stringify(details.output)]);
+        if (o.full) rows.push(['params', JSON.stringify(meta.params)], ['current step', JSON.stringify(step ?? null)]);
         const width = Math.max(...rows.map(([name]) => name.length));
         for (const [name, value] of rows) output.out(`${name.padEnd(width)}  ${value}`);
       }),
