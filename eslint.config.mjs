@@ -33,4 +33,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The CLI and the HTTP client talk HTTP only: the engine's types, never its code, nor a database.
+    files: ['src/cli/**/*.ts', 'src/client/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/engine/**', '**/engine'], allowTypeImports: true, message: 'Only types from the engine: the CLI and the client talk HTTP.' },
+            { group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'pg', 'better-sqlite3', '**/persistence/**', '**/api/**', '**/core/**', '**/scheduler/**'], message: 'The CLI and the client talk HTTP only.' },
+          ],
+        },
+      ],
+    },
+  },
 );
