@@ -21,14 +21,14 @@ import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import request from 'supertest';
 import { defineWorkflow } from '../../src/engine';
+import { delay, eventually } from '../support/async';
 import { createTestDatabase, POSTGRES_URL, TEST_DATABASES, type TestDatabase } from '../support/databases';
-import { createTestApp, eventually } from '../support/test-app';
+import { createTestApp } from '../support/test-app';
 
 // ---- workflows ---------------------------------------------------------------------------------
 
 const STEP_MS = 10;
 const BUSY_STEPS = 20;
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs a short real delay in each of its steps, so it is `running` most of its life, then waits. */
 const busy = defineWorkflow({ name: 'race-busy' }, async (_event, step) => {
@@ -278,19 +278,11 @@ describe.each(TEST_DATABASES)('concurrent actions over HTTP on %s', (kind) => {
         return read;
       };
 
-      const waitFor = async (t: Tracked, done: (o: Observation) => boolean, what: string) => {
-        const deadline = Date.now() + SETTLE_MS;
-        for (;;) {
-          const seen = await observe(t);
-          if (done(seen)) return seen;
-          if (Date.now() > deadline) {
-            const message = `${t.kind.label} instance ${t.id} did not become ${what} within ${SETTLE_MS} ms; last seen ${JSON.stringify(seen)}`;
-            problem(message);
-            throw new Error(`${message}\n${problems.join('\n')}`);
-          }
-          await delay(5);
-        }
-      };
+      const settled = (t: Tracked, done: (o: Observation) => boolean, what: string) =>
+        eventually(() => observe(t), done, { timeoutMs: SETTLE_MS, intervalMs: 5, what: `${t.kind.label} instance ${t.id} to become ${what}` }).catch((error: Error) => {
+          problem(error.message);
+          throw new Error(`${error.message}\n${problems.join('\n')}`);
+        });
 
       // ---- history -----------------------------------------------------------------------------
 
@@ -352,7 +344,7 @@ describe.each(TEST_DATABASES)('concurrent actions over HTTP on %s', (kind) => {
         // Back to the state this round is about: restarted (except in the first round) and then
         // running a step, waiting, or complete.
         if (round > 1) await Promise.all(tracked.map((t) => act(t, 'restart', round)));
-        await Promise.all(tracked.map((t) => waitFor(t, (o) => o.status === t.kind.target, t.kind.target)));
+        await Promise.all(tracked.map((t) => settled(t, (o) => o.status === t.kind.target, t.kind.target)));
 
         const jobs: (() => Promise<unknown>)[] = [];
         for (const t of tracked) {
@@ -381,7 +373,7 @@ describe.each(TEST_DATABASES)('concurrent actions over HTTP on %s', (kind) => {
         await Promise.all(watchers);
 
         // Let the runner finish what the burst left runnable.
-        await Promise.all(tracked.map((t) => waitFor(t, (o) => STABLE.has(o.status), 'stable')));
+        await Promise.all(tracked.map((t) => settled(t, (o) => STABLE.has(o.status), 'stable')));
         // Deliveries so far, from the runs not read before (and the last one read, which may have moved on).
         await Promise.all(
           tracked.map(async (t) => {

@@ -1,8 +1,9 @@
 import { defineWorkflow } from '../../src/engine';
 import { Workflow, WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from '../../src/engine';
 import { Injectable } from '@nestjs/common';
+import { eventually } from '../support/async';
 import { TEST_DATABASES } from '../support/databases';
-import { createTestApp, eventually } from '../support/test-app';
+import { createTestApp } from '../support/test-app';
 
 @Injectable()
 class Greeter {

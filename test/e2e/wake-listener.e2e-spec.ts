@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { defineWorkflow } from '../../src/engine';
+import { eventually } from '../support/async';
 import { createTestDatabase, POSTGRES_URL, TEST_DATABASES, type TestDatabase } from '../support/databases';
-import { createTestApp, eventually } from '../support/test-app';
+import { createTestApp } from '../support/test-app';
 
 const waiter = defineWorkflow({ name: 'waiter' }, async (_event, step) => (await step.waitForEvent('w', { type: 'go' })).payload);
 const NO_POLL = { pollIntervalMs: 3_600_000 };
@@ -35,7 +36,7 @@ describeOnPostgres('PostgreSQL wake-up listener', () => {
       await runner.client.create('waiter', { id: 'w1' });
       await eventually(() => runner.client.get('waiter', 'w1'), (i) => i.details.status === 'waiting');
       await apiOnly.client.sendEvent('waiter', 'w1', { type: 'go', payload: 'hello' });
-      const done = await eventually(() => runner.client.get('waiter', 'w1'), (i) => i.details.status === 'complete', 2_000);
+      const done = await eventually(() => runner.client.get('waiter', 'w1'), (i) => i.details.status === 'complete', { timeoutMs: 2_000 });
       expect(done.details.output).toBe('hello');
     } finally {
       await admin.end();

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { delay, eventually } from '../support/async';
 import { TEST_DATABASES } from '../support/databases';
 import { canCreatePostgresClusters, createPostgresCluster, type PostgresCluster } from '../support/postgres-cluster';
 import { postJson, type ServerProcess, startServer } from '../support/server-process';
-import { waitFor } from '../support/side-effects';
 
 const STEPS = 5;
 const WORK_MS = 200;
@@ -52,7 +52,6 @@ async function get(url: string, timeoutMs: number): Promise<Answer> {
 }
 
 const isDatabaseUnavailable = (answer: Answer) => answer.status === 503 && answer.code === 'DATABASE_UNAVAILABLE' && Boolean(answer.retryAfter);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The side-effect file: how many times each "<instance> <step>" line was written. */
 function readSideEffects(file: string) {
@@ -141,7 +140,7 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
 
     /** Until every instance of the batch is complete; fails at once when one ends any other way. */
     async function waitForBatch(prefix: string, size: number, timeoutMs: number) {
-      await waitFor(
+      await eventually(
         async () => {
           const failed = await pg.query(
             DATABASE,
@@ -151,8 +150,7 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
           if (failed.length) throw new Error(`instances ended other than complete: ${JSON.stringify(failed.slice(0, 5))}`);
           return (await count("SELECT count(*) FROM workflow_instance WHERE instance_id LIKE $1 AND status = 'complete'", [`${prefix}%`])) === size;
         },
-        timeoutMs,
-        `the ${size} instances ${prefix}* to complete`,
+        { timeoutMs, what: `the ${size} instances ${prefix}* to complete` },
       );
     }
 
@@ -165,11 +163,11 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
           for (let n = 0; Date.now() < windowEnds - 500; n++) {
             const url = n % 2 ? `${server.baseUrl}/workflows/file-side-effects/instances?pageSize=5` : instanceUrl(server, created[i]);
             stopWindowAnswers.push(await get(url, 3_000));
-            await pause(250);
+            await delay(250);
           }
         }),
       );
-      await pause(windowEnds - Date.now());
+      await delay(windowEnds - Date.now());
       moment = 'starting';
       await pg.start();
     }
@@ -179,7 +177,7 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
       let terminated = 0;
       const started = Date.now();
       for (let round = 0; Date.now() - started < KILL_FOR_MS; round++) {
-        await pause(started + round * KILL_EVERY_MS - Date.now());
+        await delay(started + round * KILL_EVERY_MS - Date.now());
         try {
           terminated += await pg.terminateBackends(DATABASE);
           rounds++;
@@ -201,17 +199,16 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
             prober = (async () => {
               for (let n = 0; probing; n++) {
                 record(await get(instanceUrl(servers[n % PROCESSES], created[0]), 10_000));
-                await pause(100);
+                await delay(100);
               }
             })();
           }
           // Hit runs in flight: both processes busy with steps of this batch.
           const prefix = `${fault}-${cycle}-`;
-          await waitFor(
-            async () => readSideEffects(file).lines - before.lines >= CONCURRENCY * PROCESSES,
-            20_000,
-            `steps of ${prefix}* to start`,
-          );
+          await eventually(async () => readSideEffects(file).lines - before.lines >= CONCURRENCY * PROCESSES, {
+            timeoutMs: 20_000,
+            what: `steps of ${prefix}* to start`,
+          });
           let faultEvents = 1;
           let terminated: number | undefined;
           moment = fault;

@@ -1,6 +1,7 @@
+import { delay, eventually } from '../support/async';
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from '../support/databases';
 import { postJson, type ServerProcess, startServer } from '../support/server-process';
-import { sideEffectsDatabase, waitFor } from '../support/side-effects';
+import { sideEffectsDatabase } from '../support/side-effects';
 
 const INSTANCES = 300;
 const STEPS = 5;
@@ -46,7 +47,7 @@ describeOnPostgres('chaos: processes killed with SIGKILL and restarted', () => {
       let kills = 0;
       const chaosEnds = Date.now() + CHAOS_MS;
       while (Date.now() < chaosEnds && (await db.completed()) < INSTANCES) {
-        await new Promise((resolve) => setTimeout(resolve, KILL_EVERY_MS));
+        await delay(KILL_EVERY_MS);
         const victim = kills % servers.length;
         const server = servers[victim]!;
         server.process.kill('SIGKILL');
@@ -55,7 +56,7 @@ describeOnPostgres('chaos: processes killed with SIGKILL and restarted', () => {
         servers[victim] = await startServer(env());
       }
 
-      await waitFor(async () => (await db.completed()) === INSTANCES, 60_000, 'every instance to complete after the chaos');
+      await eventually(async () => (await db.completed()) === INSTANCES, { timeoutMs: 60_000, what: 'every instance to complete after the chaos' });
       const duplicates = await db.duplicates();
       console.log(`chaos: ${kills} kills, ${duplicates} duplicate side effects, ${await db.sideEffects()} side effects in all`);
       expect(kills).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
+import { eventually } from '../support/async';
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from '../support/databases';
 import { postJson, startServer } from '../support/server-process';
-import { sideEffectsDatabase, waitFor } from '../support/side-effects';
+import { sideEffectsDatabase } from '../support/side-effects';
 
 const describeOnPostgres = TEST_DATABASES.includes('postgres') ? describe : describe.skip;
 
@@ -19,7 +20,7 @@ describeOnPostgres('graceful shutdown (SIGTERM)', () => {
     const server = await startServer({ DATABASE_URL: database.url, RUNNER_SHUTDOWN_GRACE_MS: String(graceMs) });
     try {
       expect((await postJson(`${server.baseUrl}/workflows/side-effects/instances`, { id: 'slow', params: { steps: 2, workMs } })).status).toBe(201);
-      await waitFor(async () => (await db.sideEffects()) === 1, 5_000, 'step 1 to start');
+      await eventually(async () => (await db.sideEffects()) === 1, { timeoutMs: 5_000, what: 'step 1 to start' });
       const sentAt = Date.now();
       server.process.kill('SIGTERM');
       const exitCode = await server.exited;
@@ -55,7 +56,7 @@ describeOnPostgres('graceful shutdown (SIGTERM)', () => {
     const db = await sideEffectsDatabase(database.url);
     const next = await startServer({ DATABASE_URL: database.url, RUNNER_POLL_INTERVAL_MS: '60000' });
     try {
-      await waitFor(async () => (await db.completed()) === 1, 15_000, 'the released instance to complete elsewhere');
+      await eventually(async () => (await db.completed()) === 1, { timeoutMs: 15_000, what: 'the released instance to complete elsewhere' });
     } finally {
       next.process.kill('SIGKILL');
       await db.close();

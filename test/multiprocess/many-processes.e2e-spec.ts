@@ -1,6 +1,7 @@
+import { eventually } from '../support/async';
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from '../support/databases';
 import { postJson, type ServerProcess, startServer } from '../support/server-process';
-import { sideEffectsDatabase, waitFor } from '../support/side-effects';
+import { sideEffectsDatabase } from '../support/side-effects';
 
 const INSTANCES = 300;
 const STEPS = 5;
@@ -31,7 +32,7 @@ describeOnPostgres('three server processes on one PostgreSQL', () => {
         const created = await postJson(`${servers[batch % 3].baseUrl}/workflows/side-effects/instances/batch`, { instances });
         expect(created.status).toBe(201);
       }
-      await waitFor(async () => (await db.completed()) === INSTANCES, 60_000, 'every instance to complete');
+      await eventually(async () => (await db.completed()) === INSTANCES, { timeoutMs: 60_000, what: 'every instance to complete' });
 
       expect(await db.sideEffects()).toBe(INSTANCES * STEPS);
       expect(await db.duplicates()).toBe(0);

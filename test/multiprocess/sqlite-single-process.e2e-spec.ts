@@ -1,6 +1,6 @@
+import { eventually } from '../support/async';
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from '../support/databases';
 import { postJson, type ServerProcess, startServer } from '../support/server-process';
-import { waitFor } from '../support/side-effects';
 
 const describeOnSqlite = TEST_DATABASES.includes('sqlite') ? describe : describe.skip;
 
@@ -31,7 +31,7 @@ describeOnSqlite('SQLite: one process per database file', () => {
     const first = await startServer({ DATABASE_URL: database.url, RUNNER_LEASE_MS: '30000' });
     servers.push(first);
     expect((await postJson(`${first.baseUrl}/workflows/slow/instances`, { id: 'crashed', params: { workMs: 60_000 } })).status).toBe(201);
-    await waitFor(async () => (await instance(first, 'crashed')).details.status === 'running', 10_000, 'the step to start');
+    await eventually(async () => (await instance(first, 'crashed')).details.status === 'running', { timeoutMs: 10_000, what: 'the step to start' });
     first.process.kill('SIGKILL');
     await first.exited;
 
@@ -39,7 +39,7 @@ describeOnSqlite('SQLite: one process per database file', () => {
     const second = await startServer({ DATABASE_URL: database.url, RUNNER_LEASE_MS: '30000' });
     servers.push(second);
     // Taken back and running again well within the old lease (which had ~30 s left).
-    await waitFor(async () => (await instance(second, 'crashed')).details.status === 'running', 10_000, 'the run to be claimed again');
+    await eventually(async () => (await instance(second, 'crashed')).details.status === 'running', { timeoutMs: 10_000, what: 'the run to be claimed again' });
     expect(Date.now() - restartedAt).toBeLessThan(15_000);
   }, 60_000);
 

@@ -1,6 +1,6 @@
+import { eventually } from '../support/async';
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from '../support/databases';
 import { postJson, type ServerProcess, startServer } from '../support/server-process';
-import { waitFor } from '../support/side-effects';
 
 async function statusOf(server: ServerProcess, workflow: string, id: string) {
   const response = await fetch(`${server.baseUrl}/workflows/${workflow}/instances/${id}`);
@@ -26,9 +26,9 @@ describe.each(TEST_DATABASES)('the standalone server survives misbehaving workfl
     server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'error' });
     expect((await postJson(`${server.baseUrl}/workflows/unprintable/instances`, { id: 'u1' })).status).toBe(201);
     expect((await postJson(`${server.baseUrl}/workflows/stray-errors/instances`, { id: 's1' })).status).toBe(201);
-    await waitFor(async () => (await statusOf(server!, 'unprintable', 'u1')).details.status === 'errored', 10_000, 'u1 to error');
-    await waitFor(async () => (await statusOf(server!, 'stray-errors', 's1')).details.status === 'complete', 10_000, 's1 to complete');
-    await waitFor(async () => server!.output().includes('floating rejection in workflow code'), 5_000, 'the workflow-level rejection to be logged');
+    await eventually(async () => (await statusOf(server!, 'unprintable', 'u1')).details.status === 'errored', { timeoutMs: 10_000, what: 'u1 to error' });
+    await eventually(async () => (await statusOf(server!, 'stray-errors', 's1')).details.status === 'complete', { timeoutMs: 10_000, what: 's1 to complete' });
+    await eventually(async () => server!.output().includes('floating rejection in workflow code'), { timeoutMs: 5_000, what: 'the workflow-level rejection to be logged' });
 
     expect((await statusOf(server, 'unprintable', 'u1')).details.error).toEqual({ name: 'Error', message: '[unprintable value]' });
     const output = server.output();
@@ -47,9 +47,9 @@ describe.each(TEST_DATABASES)('the standalone server survives misbehaving workfl
     server.process.kill('SIGTERM');
     await server.exited;
     server = await startServer({ DATABASE_URL: database.url });
-    await waitFor(async () => (await statusOf(server!, 'unprintable', 'p1')).details.status === 'errored', 10_000, 'p1 to error');
+    await eventually(async () => (await statusOf(server!, 'unprintable', 'p1')).details.status === 'errored', { timeoutMs: 10_000, what: 'p1 to error' });
     expect((await postJson(`${server.baseUrl}/workflows/unprintable/instances/p2/restart`, {})).status).toBe(200);
-    await waitFor(async () => (await statusOf(server!, 'unprintable', 'p2')).details.status === 'errored', 10_000, 'p2 to error again');
+    await eventually(async () => (await statusOf(server!, 'unprintable', 'p2')).details.status === 'errored', { timeoutMs: 10_000, what: 'p2 to error again' });
     expect(server.process.exitCode).toBeNull();
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { eventually } from '../support/async';
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from '../support/databases';
 import { postJson, type ServerProcess, startServer } from '../support/server-process';
 
@@ -27,20 +28,13 @@ describe.each(TEST_DATABASES)('wake-ups without polling on %s', (kind) => {
   /** Milliseconds from now until the instance is complete; fails past `withinMs`. */
   async function timeToComplete(server: ServerProcess, workflow: string, id: string, withinMs: number): Promise<number> {
     const started = Date.now();
-    while ((await statusOf(server, workflow, id)) !== 'complete') {
-      if (Date.now() - started > withinMs) throw new Error(`${workflow}/${id} not complete within ${withinMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await eventually(() => statusOf(server, workflow, id), (status) => status === 'complete', { timeoutMs: withinMs, intervalMs: 10, what: `${workflow}/${id} to complete` });
     return Date.now() - started;
   }
 
   async function waitingInstance(server: ServerProcess, id: string): Promise<void> {
     expect((await postJson(`${server.baseUrl}/workflows/waiter/instances`, { id })).status).toBe(201);
-    const deadline = Date.now() + 5_000;
-    while ((await statusOf(server, 'waiter', id)) !== 'waiting') {
-      if (Date.now() > deadline) throw new Error(`${id} never started waiting`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await eventually(() => statusOf(server, 'waiter', id), (status) => status === 'waiting', { timeoutMs: 5_000, intervalMs: 10, what: `${id} to start waiting` });
   }
 
   it('an event sent to the same process resumes a waiting instance within 2 s', async () => {
