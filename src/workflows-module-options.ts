@@ -33,7 +33,7 @@ export interface WorkflowsModuleOptions {
   database?: DatabaseOptions;
   /** Where the HTTP API is mounted (default `/api/workflows`). */
   basePath?: string;
-  /** Hooks the HTTP API's guards call (SPEC section 4). */
+  /** Hooks the HTTP API's guards call (docs/http-api.md, Authorization). */
   authorization?: AuthorizationHooks;
   /** Serve `POST /_runner/tick` (default false: RUNNER_TICK_DISABLED). */
   enableRunnerTick?: boolean;

@@ -9,7 +9,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as con
 export type ServerLogLevel = (typeof LOG_LEVELS)[number];
 
 
-/** The standalone server's environment (SPEC section 8), validated once at start-up. */
+/** The standalone server's environment (README, Configuration), validated once at start-up. */
 class Environment {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;

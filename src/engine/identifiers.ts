@@ -1,6 +1,6 @@
 import { EngineError } from './errors';
 
-/** Instance ids and event types share one rule (SPEC 3.1). */
+/** Instance ids, event ids and event types share one rule (docs/http-api.md, Limits). */
 const ID_PATTERN = /^[a-zA-Z0-9_][a-zA-Z0-9-_]*$/;
 const WORKFLOW_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 

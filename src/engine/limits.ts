@@ -1,6 +1,6 @@
 import { ONE_MIB } from './json';
 
-/** The configurable limits of SPEC section 7. */
+/** The configurable limits (docs/http-api.md, Limits). */
 export interface EngineLimits {
   maxStepsPerRun: number;
   /** Params, event payloads, step results and outputs, serialised. */

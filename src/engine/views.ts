@@ -3,7 +3,7 @@ import { parseJson } from './json';
 import type { EventRecord, InstanceRecord, InstanceStatus, LogRecord, StepRecord } from './model';
 
 /**
- * The shapes the client and the HTTP API return (SPEC section 3). Times are ISO-8601 UTC strings
+ * The shapes the client and the HTTP API return (docs/http-api.md). Times are ISO-8601 UTC strings
  * and stored JSON is parsed, so these serialise to the documented JSON as they are.
  */
 export interface InstanceDetails {

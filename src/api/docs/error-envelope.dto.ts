@@ -4,7 +4,7 @@ export class ErrorEnvelopeDto {
   @ApiProperty({ example: 'Instance "order-1" of workflow "order" not found' })
   message!: string;
 
-  @ApiProperty({ example: 'INSTANCE_NOT_FOUND', description: 'Stable machine-readable code (SPEC 3.1).' })
+  @ApiProperty({ example: 'INSTANCE_NOT_FOUND', description: 'Stable machine-readable code (see docs/http-api.md, Errors).' })
   code!: string;
 
   @ApiPropertyOptional({

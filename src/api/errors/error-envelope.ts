@@ -1,4 +1,4 @@
-/** The body of every error response (SPEC 3.1). */
+/** The body of every error response (docs/http-api.md, Errors). */
 export interface ErrorEnvelope {
   message: string;
   code: string;

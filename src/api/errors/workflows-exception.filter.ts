@@ -44,7 +44,7 @@ export class WorkflowsExceptionFilter implements ExceptionFilter {
       return [ERROR_STATUS[exception.code], body];
     }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
-      // The body parser refuses an unknown Content-Encoding with 415, a status SPEC does not use.
+      // The body parser refuses an unknown Content-Encoding with 415, a status the API does not use.
       const status = exception.getStatus() === HttpStatus.UNSUPPORTED_MEDIA_TYPE ? HttpStatus.BAD_REQUEST : exception.getStatus();
       return [status, { message: this.httpMessage(exception, request), code: codeForStatus(status) }];
     }

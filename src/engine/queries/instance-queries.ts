@@ -187,7 +187,7 @@ function paged<R, V>(cursors: CursorCodec, name: string, scope: string, rows: R[
   };
 }
 
-/** The client takes the same values the HTTP API does (SPEC section 9). */
+/** The programmatic client takes the same values the HTTP API does. */
 function assertOneOf(name: string, value: unknown, allowed: readonly string[]): void {
   if (value !== undefined && !allowed.includes(value as string)) {
     throw new EngineError('VALIDATION_ERROR', `${name} must be one of ${allowed.join(', ')}`, {

@@ -20,7 +20,7 @@ export function columnTypes(dialect: DialectName) {
   return { time, json, text, int };
 }
 
-/** The key every table starts with (SPEC section 6). */
+/** The key every table starts with, so every query of an instance is index-backed. */
 export function instanceKeyColumns(dialect: DialectName, primary: boolean) {
   const { text } = columnTypes(dialect);
   return {
