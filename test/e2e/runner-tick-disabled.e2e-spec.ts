@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { TEST_DATABASES } from '../support/databases';
+import { ONE_DATABASE } from '../support/databases';
 import { createTestApp } from '../support/test-app';
 
-describe.each(TEST_DATABASES)('disabled runner tick route on %s', (kind) => {
+describe.each(ONE_DATABASE)('disabled runner tick route on %s', (kind) => {
   it('runs authorizeRequest first, then answers RUNNER_TICK_DISABLED before its own hook and before validation', async () => {
     const authorizeRequest = jest.fn(() => true);
     const authorizeRunnerTick = jest.fn(() => false);

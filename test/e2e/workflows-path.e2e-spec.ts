@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import request from 'supertest';
 import { loadServerConfig } from '../../src/config/server-config';
 import { loadWorkflowModules } from '../../src/config/load-workflow-modules';
-import { TEST_DATABASES } from '../support/databases';
+import { ONE_DATABASE } from '../support/databases';
 import { createTestApp } from '../support/test-app';
 
 /**
@@ -169,7 +169,7 @@ describe('loadWorkflowModules', () => {
   });
 });
 
-describe.each(TEST_DATABASES)('workflows from WORKFLOWS_PATH over HTTP on %s', (kind) => {
+describe.each(ONE_DATABASE)('workflows from WORKFLOWS_PATH over HTTP on %s', (kind) => {
   let fixture: Awaited<ReturnType<typeof createTestApp>>;
   let http: Parameters<typeof request>[0];
 

@@ -16,6 +16,12 @@ export const TEST_DATABASES: DatabaseKind[] = (process.env.TEST_DATABASES ?? 'sq
   .map((kind) => kind.trim() as DatabaseKind)
   .filter((kind) => kind === 'sqlite' || kind === 'postgres');
 
+/**
+ * For suites whose behaviour does not depend on the database (input validation, routing,
+ * authorization hooks): they run once, on the first of TEST_DATABASES.
+ */
+export const ONE_DATABASE: DatabaseKind[] = TEST_DATABASES.slice(0, 1);
+
 export interface TestDatabase {
   kind: DatabaseKind;
   url: string;
