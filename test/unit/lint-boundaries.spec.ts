@@ -1,27 +1,55 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const ROOT = join(__dirname, '..', '..');
-const ESLINT = join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
+const LINT_SERVER = join(ROOT, 'test', 'support', 'lint-server.mjs');
+
+type Answer = { messages?: { ruleId: string | null; message: string }[]; error?: string };
+
+/** One ESLint child process (it loads its configuration as an ES module) for all the checks of this file. */
+let linter: { child: ChildProcess; pending: Map<number, (answer: Answer) => void> } | undefined;
+let nextId = 0;
+
+function startLinter() {
+  const child = spawn(process.execPath, [LINT_SERVER], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const pending = new Map<number, (answer: Answer) => void>();
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const { id, ...answer } = JSON.parse(line) as Answer & { id: number };
+    pending.get(id)?.(answer);
+    pending.delete(id);
+  });
+  child.on('exit', (code) => {
+    for (const answer of pending.values()) answer({ error: `the linter exited with ${code}` });
+    pending.clear();
+  });
+  return { child, pending };
+}
+
+afterAll(async () => {
+  if (!linter) return;
+  const { child } = linter;
+  linter = undefined;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.stdin!.end();
+  await exited;
+});
 
 /**
  * The architecture's rule, as the lint configuration enforces it: nothing in src/engine (at any
- * depth) imports a framework or another part of src/. Checked by the real ESLint (a child
- * process: it loads its configuration as an ES module) on code given as if it were a file
- * there; the type-aware rules are off, since the file does not exist for the type checker.
+ * depth) imports a framework or another part of src/. Checked by the real ESLint on code given as
+ * if it were a file there; the type-aware rules are off, since the file does not exist for the
+ * type checker.
  */
-function engineLintErrors(path: string, code: string): Promise<string[]> {
-  const args = [ESLINT, '--stdin', '--stdin-filename', path, '--format', 'json', '--parser-options', 'projectService:false'];
-  for (const rule of ['no-floating-promises', 'no-misused-promises']) args.push('--rule', `@typescript-eslint/${rule}: off`);
-  return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, args, { cwd: ROOT }, (error, stdout) => {
-      // ESLint exits 1 when it found problems: that is an answer, not a failure.
-      if (error && error.code !== 1) return reject(error);
-      const [result] = JSON.parse(stdout) as { messages: { ruleId: string; message: string }[] }[];
-      resolve(result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message));
-    });
-    child.stdin!.end(code);
+async function engineLintErrors(path: string, code: string): Promise<string[]> {
+  linter ??= startLinter();
+  const id = nextId++;
+  const answer = await new Promise<Answer>((resolve) => {
+    linter!.pending.set(id, resolve);
+    linter!.child.stdin!.write(`${JSON.stringify({ id, path, code })}\n`);
   });
+  if (answer.error) throw new Error(answer.error);
+  return answer.messages!.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
 describe('lint: the engine boundary', () => {
