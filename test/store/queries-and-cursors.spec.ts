@@ -4,7 +4,7 @@
  * reads the runner needs (a run's steps, its last step, the next due time).
  */
 import type { LogLevel } from '../../src/engine/definition/types';
-import type { InstanceRecord } from '../../src/engine/model';
+import { INSTANCE_STATUSES, type InstanceRecord } from '../../src/engine/model';
 import type { PageQuery, WorkflowStore } from '../../src/engine/ports/store';
 import { TEST_DATABASES } from '../support/databases';
 import { emptyTestStore } from '../support/shared-store';
@@ -53,6 +53,15 @@ describe.each(TEST_DATABASES)('store queries on %s', (kind) => {
       await seed(store, [instanceRecord('a')]);
       expect(await store.findInstance(keyOf('b'))).toBeNull();
       expect(await store.findInstance(keyOf('a', 'other'))).toBeNull();
+    });
+
+    it.each(INSTANCE_STATUSES)('stores and reads back the status %s', async (status) => {
+      await seed(store, [instanceRecord('a', { status })]);
+      expect((await store.findInstance(A))?.status).toBe(status);
+      await seed(store, [instanceRecord('b')]);
+      await store.transaction((tx) => tx.updateInstance(keyOf('b'), { status }));
+      expect((await store.findInstance(keyOf('b')))?.status).toBe(status);
+      expect((await store.listInstances({ workflowName: 'wf', status, limit: 10, order: 'asc' })).map((i) => i.instanceId)).toEqual(['a', 'b']);
     });
 
     it('reads a status this version does not know as unknown', async () => {
@@ -195,6 +204,10 @@ describe.each(TEST_DATABASES)('store queries on %s', (kind) => {
         expect(await messages(['warn', 'error'])).toEqual(['w1', 'e1', 'w2']);
         expect(await messages(['error'])).toEqual(['e1']);
         expect(await messages(['debug', 'info', 'warn', 'error'])).toHaveLength(LINES.length);
+      });
+
+      it.each(['debug', 'info', 'warn', 'error'] as LogLevel[])('keeps only %s lines when only that level is asked for', async (level) => {
+        expect(await messages([level])).toEqual(LINES.filter(([l]) => l === level).map(([, , message]) => message));
       });
 
       it('keeps only the category asked for, also together with levels and paging', async () => {
