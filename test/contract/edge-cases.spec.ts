@@ -1,5 +1,6 @@
 import { defineWorkflow } from '../../src/engine';
 import { systemClock } from '../../src/engine/ports/clock';
+import { flush } from '../support/async';
 import { TEST_DATABASES } from '../support/databases';
 import { createTestEngine } from '../support/test-engine';
 
@@ -33,7 +34,7 @@ describe.each(TEST_DATABASES)('edge cases on %s', (kind) => {
     await t.client.terminate('stubborn', 's');
     release();
     await tick;
-    await new Promise((resolve) => setImmediate(resolve));
+    await flush();
     expect(effects).toEqual(['charge-0']);
     expect((await t.client.get('stubborn', 's')).details).toEqual({ status: 'terminated' });
     expect((await t.client.history('stubborn', 's')).steps).toEqual([]);

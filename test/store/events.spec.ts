@@ -7,10 +7,10 @@ import type { WorkflowStore } from '../../src/engine/ports/store';
 import { TEST_DATABASES } from '../support/databases';
 import { emptyTestStore } from '../support/shared-store';
 import { claimRequest, insertEvents, instanceRecord, keyOf, newEvent, readRows, seed, stepRecord, T0, taskRecord, waitStep } from '../support/store-records';
+import { DAY } from '../support/time';
 
 const A = keyOf('a');
 const B = keyOf('b');
-const DAY = 86_400_000;
 
 describe.each(TEST_DATABASES)('store events on %s', (kind) => {
   let store: WorkflowStore;
