@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { eventually } from './async';
 
@@ -15,12 +16,37 @@ export interface ServerProcess {
   output(): string;
 }
 
-let nextPort = 20_000 + (process.pid % 1000) * 20;
+/** A port free right now: the system hands out one nobody listens on (any worker, any process). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
-/** Starts the compiled standalone server (`npm run build` first; `npm test` does) and waits until it answers. */
+/**
+ * Starts the compiled standalone server (`npm run build` first; `npm test` does) on a free port
+ * and waits until it answers. Another process may take the port between the probe and the
+ * server's listen: then it starts again on another one.
+ */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" before these tests`);
-  const port = nextPort++;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOn(await freePort(), env);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt >= 5) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startServerOn(port: number, env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: { ...process.env, EXAMPLES: 'false', WORKFLOWS_PATH: FIXTURE_WORKFLOWS, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
@@ -33,7 +59,10 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const baseUrl = `http://127.0.0.1:${port}/api/workflows`;
   const headers: Record<string, string> = env.AUTH_TOKEN ? { authorization: `Bearer ${env.AUTH_TOKEN}` } : {};
   const answers = async () => {
-    if (child.exitCode !== null) throw new Error(`Server exited with ${child.exitCode} during start-up:\n${output}`);
+    if (child.exitCode !== null) {
+      const message = `Server exited with ${child.exitCode} during start-up:\n${output}`;
+      throw output.includes('EADDRINUSE') ? new PortTaken(message) : new Error(message);
+    }
     try {
       return (await fetch(`${baseUrl}/workflows`, { headers })).ok;
     } catch {
