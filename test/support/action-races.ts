@@ -6,9 +6,14 @@ import { Client } from 'pg';
 import { defineWorkflow } from '../../src/engine';
 import { delay, eventually } from './async';
 import { POSTGRES_URL, type TestDatabase } from './databases';
+
 // ---- workflows ---------------------------------------------------------------------------------
 
-const STEP_MS = 10;
+/**
+ * A busy run is `running` for about BUSY_STEPS × STEP_MS: long enough for the test to see it
+ * running after creating the other instances, also while other suites load the machine.
+ */
+const STEP_MS = 50;
 const BUSY_STEPS = 20;
 
 /** Runs a short real delay in each of its steps, so it is `running` most of its life, then waits. */
