@@ -19,7 +19,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 20000,
   // Most tests wait on I/O (databases, child processes), so more workers than this machine's 2
-  // cores pay off; beyond 3 the heavy multi-process suites starve each other of CPU (measured:
-  // 1 worker, the default here, ~160 s; 2: ~110 s; 3: ~100 s; 4 to 6: no faster, and flaky).
+  // cores pay off; beyond 3 the heavy multi-process suites starve each other of CPU and poll
+  // longer (measured for the whole suite: 1 worker, jest's default here, ~160 s; 2: ~110 s;
+  // 3: 100-110 s; 4 to 6: 97-107 s, more CPU, and timing-sensitive tests failed).
   maxWorkers: 3,
 };
