@@ -113,9 +113,10 @@ export abstract class SqlWorkflowStore implements WorkflowStore {
   }
 
   async nextDueAt(workflowNames: string[]): Promise<number | null> {
+    // Of no workflow, nothing is due (as nothing can be claimed).
+    if (!workflowNames.length) return null;
     const p = new SqlParams();
-    const filter = workflowNames.length ? ` AND workflow_name IN (${p.list(workflowNames)})` : '';
-    const [row] = await this.rows(`SELECT MIN(due_at) AS due FROM workflow_task WHERE due_at IS NOT NULL${filter}`, p);
+    const [row] = await this.rows(`SELECT MIN(due_at) AS due FROM workflow_task WHERE due_at IS NOT NULL AND workflow_name IN (${p.list(workflowNames)})`, p);
     return this.dialect.readTime(row?.due ?? null);
   }
 
@@ -125,13 +126,18 @@ export abstract class SqlWorkflowStore implements WorkflowStore {
   }
 
   async sharedSetting(name: string, create: () => string): Promise<string> {
+    const read = async () => {
+      const p = new SqlParams();
+      return (await this.rows(`SELECT value FROM workflow_setting WHERE name = ${p.add(name)}`, p))[0];
+    };
+    const stored = await read();
+    if (stored) return String(stored.value);
+    // Whoever comes first writes it; everyone reads what was written.
     const insert = new SqlParams();
     await this.connection
       .statement()
       .run(`INSERT INTO workflow_setting (name, value) VALUES (${insert.list([name, create()])}) ON CONFLICT (name) DO NOTHING`, insert.values);
-    const p = new SqlParams();
-    const [row] = await this.rows(`SELECT value FROM workflow_setting WHERE name = ${p.add(name)}`, p);
-    return String(row.value);
+    return String((await read()).value);
   }
 
   protected sqlTransaction<T>(work: (tx: SqlStoreTransaction) => Promise<T>): Promise<T> {

@@ -44,6 +44,14 @@ describe.each(TEST_DATABASES)('store shared settings and clock on %s', (kind) =>
     expect(await store.sharedSetting('first-wins', () => 'third')).toBe('first');
   });
 
+  it('sharedSetting makes a value only when none is stored yet', async () => {
+    let made = 0;
+    const make = () => `made-${++made}`;
+    expect(await store.sharedSetting('lazy', make)).toBe('made-1');
+    expect(await store.sharedSetting('lazy', make)).toBe('made-1');
+    expect(made).toBe(1);
+  });
+
   it('sharedSetting called concurrently for a new name gives every caller the same value', async () => {
     const values = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((candidate) => store.sharedSetting('raced', () => `value-${candidate}`)));
     expect(new Set(values).size).toBe(1);

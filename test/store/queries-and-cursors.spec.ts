@@ -260,6 +260,8 @@ describe.each(TEST_DATABASES)('store queries on %s', (kind) => {
       expect(await store.nextDueAt(['wf'])).toBe(T0 + 3_000);
       expect(await store.nextDueAt(['wf', 'other'])).toBe(T0 + 1_000);
       expect(await store.nextDueAt(['nope'])).toBeNull();
+      // Of no workflow, nothing is due: as claimDue([]) claims nothing.
+      expect(await store.nextDueAt([])).toBeNull();
 
       await store.transaction((tx) => tx.putTasks([taskRecord(keyOf('sooner'), 'resume', null)]));
       expect(await store.nextDueAt(['wf'])).toBe(T0 + 5_000);

@@ -104,6 +104,16 @@ describe('retryDelayMs', () => {
   it('a delay of 0 retries at once, whatever the backoff', () => {
     for (const backoff of ['constant', 'linear', 'exponential'] as const) expect(retryDelayMs({ delayMs: 0, backoff }, 7)).toBe(0);
   });
+
+  it('stays a number after very many attempts (unlimited retries): 0 for no delay, finite or Infinity otherwise', () => {
+    expect(retryDelayMs({ delayMs: 0, backoff: 'exponential' }, 2_000)).toBe(0);
+    expect(Number.isNaN(retryDelayMs({ delayMs: 10, backoff: 'exponential' }, 2_000))).toBe(false);
+  });
+
+  it('takes the default for a retries field given as undefined, as for one left out', () => {
+    expect(resolveRetryPolicy({ retries: { limit: undefined as unknown as number, delay: 1 } }).limit).toBe(5);
+    expect(resolveRetryPolicy({ retries: { limit: 2, delay: undefined as unknown as number } }).delayMs).toBe(10_000);
+  });
 });
 
 describe('maxAttemptsOf', () => {

@@ -24,7 +24,8 @@ const BACKOFFS: readonly BackoffKind[] = ['constant', 'linear', 'exponential'];
 
 /** Resolves a step's config against the defaults; throws `InvalidDurationError` on bad values. */
 export function resolveRetryPolicy(config: StepConfig = {}): RetryPolicy {
-  const retries = { ...DEFAULT_STEP_CONFIG.retries, ...config.retries };
+  // A field given as undefined takes its default, as one left out does.
+  const retries = { ...DEFAULT_STEP_CONFIG.retries, ...definedFields(config.retries) };
   const limit = retries.limit;
   if (!(limit === Infinity || (Number.isInteger(limit) && limit >= 0 && limit <= MAX_RETRY_LIMIT))) {
     throw new InvalidDurationError(`retries.limit must be a whole number from 0 to ${MAX_RETRY_LIMIT}, or Infinity; got ${printable(limit)}`);
@@ -40,6 +41,10 @@ export function resolveRetryPolicy(config: StepConfig = {}): RetryPolicy {
   };
 }
 
+function definedFields<T extends object>(fields: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(fields ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 /** The wait before retrying after attempt `failedAttempt` (1-based) failed. */
 export function retryDelayMs(policy: Pick<RetryPolicy, 'delayMs' | 'backoff'>, failedAttempt: number): number {
   switch (policy.backoff) {
@@ -48,7 +53,8 @@ export function retryDelayMs(policy: Pick<RetryPolicy, 'delayMs' | 'backoff'>, f
     case 'linear':
       return policy.delayMs * failedAttempt;
     case 'exponential':
-      return policy.delayMs * 2 ** (failedAttempt - 1);
+      // A zero delay stays zero (0 × 2^1024 would be NaN); callers cap the delay anyway.
+      return policy.delayMs === 0 ? 0 : policy.delayMs * 2 ** Math.min(failedAttempt - 1, 1023);
   }
 }
 

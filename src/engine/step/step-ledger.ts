@@ -104,7 +104,6 @@ export class StepLedger {
     const record: StepRecord = {
       ...this.run,
       name,
-      type,
       id: previous?.id ?? newId(),
       seq: previous?.seq ?? this.nextSeq++,
       status: 'running',
@@ -119,6 +118,8 @@ export class StepLedger {
       createdAt: previous?.createdAt ?? now,
       ...previous,
       ...fields,
+      // The step's type is the one it was first used as (a mismatch is refused before this).
+      type: previous?.type ?? type,
       updatedAt: now,
     };
     this.steps.set(name, record);

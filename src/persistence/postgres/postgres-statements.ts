@@ -93,7 +93,7 @@ export function claimStatement(request: ClaimRequest, token: string): Statement 
   const text = `WITH due AS (
       SELECT workflow_name, instance_id FROM workflow_task
       WHERE due_at <= ${now} AND workflow_name = ANY(${p.add(request.workflowNames, 'varchar[]')})
-      ORDER BY kind, due_at LIMIT ${p.add(request.limit, 'int')}
+      ORDER BY kind, due_at, workflow_name, instance_id LIMIT ${p.add(request.limit, 'int')}
       FOR UPDATE SKIP LOCKED
     ), claimed AS (
       UPDATE workflow_task t SET lease_owner = ${p.add(request.owner)}, lease_token = ${p.add(token)}, due_at = ${expiry}, lease_expires_at = ${expiry}

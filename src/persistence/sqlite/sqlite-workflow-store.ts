@@ -80,7 +80,7 @@ export class SqliteWorkflowStore extends SqlWorkflowStore {
       const candidates = await sql.rows<{ workflow_name: string; instance_id: string }>(
         `SELECT workflow_name, instance_id FROM workflow_task
          WHERE due_at <= ${due.add(d.time(request.now))} AND workflow_name IN (${due.list(request.workflowNames)})
-         ORDER BY kind, due_at LIMIT ${due.add(request.limit)}`,
+         ORDER BY kind, due_at, workflow_name, instance_id LIMIT ${due.add(request.limit)}`,
         due.values,
       );
       const claimed: ClaimedRun[] = [];
