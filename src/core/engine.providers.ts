@@ -7,7 +7,7 @@ import { openWorkflowStore } from '../persistence/open-workflow-store';
 import { type ResolvedWorkflowsOptions, WORKFLOWS_OPTIONS } from '../workflows-module-options';
 import { DatabaseClock } from './database-clock';
 import { nestEngineLogger } from './nest-engine-logger';
-import { validateParamsClass } from './params-class-validator';
+import { paramsClasses } from './params-classes';
 import { ENGINE, ENGINE_CLOCK, WORKFLOW_STORE } from './tokens';
 import { WakeSignal } from './wake-signal';
 
@@ -68,7 +68,7 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
           limits: options.limits,
           leaseMs: options.runner.leaseMs,
           cursorSecret: options.cursorSecret,
-          validateParamsClass,
+          paramsClasses,
           onRunnable: () => wake.raise(),
         });
       },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowRegistry, type WorkflowSource } from './definition/registry';
-import type { EngineDeps, ParamsClassValidator } from './engine-deps';
+import type { ParamsClassSupport } from './definition/params-schema';
+import type { EngineDeps } from './engine-deps';
 import { DEFAULT_LIMITS, type EngineLimits } from './limits';
 import { type Clock, systemClock } from './ports/clock';
 import { type IdGenerator, uuidGenerator } from './ports/id-generator';
@@ -20,7 +21,7 @@ export interface EngineOptions {
   leaseMs?: number;
   runnerId?: string;
   cursorSecret?: string;
-  validateParamsClass?: ParamsClassValidator;
+  paramsClasses?: ParamsClassSupport;
   onRunnable?: () => void;
 }
 
@@ -44,7 +45,7 @@ export function createEngine(options: EngineOptions): Engine {
     leaseMs: options.leaseMs ?? RUNNER_DEFAULTS.leaseMs,
     runnerId: options.runnerId ?? `runner-${randomUUID()}`,
     cursorSecret: options.cursorSecret,
-    validateParamsClass: options.validateParamsClass,
+    paramsClasses: options.paramsClasses,
     onRunnable: () => options.onRunnable?.(),
     // Only called once the run starts, long after `client` below exists.
     client: () => client,

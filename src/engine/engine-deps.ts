@@ -1,3 +1,4 @@
+import type { ParamsClassSupport } from './definition/params-schema';
 import type { WorkflowRegistry } from './definition/registry';
 import type { EngineLimits } from './limits';
 import type { Clock } from './ports/clock';
@@ -5,9 +6,6 @@ import type { IdGenerator } from './ports/id-generator';
 import type { EngineLogger } from './ports/logger';
 import type { WorkflowStore } from './ports/store';
 import type { WorkflowsApi } from './workflows-api';
-
-/** Validates params against a class-validator DTO class; supplied by the host (Nest) layer. */
-export type ParamsClassValidator = (schema: new (...args: never[]) => object, params: unknown) => Promise<string[]>;
 
 /** Everything the engine's parts share, assembled once by `createEngine`. */
 export interface EngineDeps {
@@ -23,7 +21,8 @@ export interface EngineDeps {
   runnerId: string;
   /** Key that signs pagination cursors; unset, a random one is made and kept in the database. */
   cursorSecret?: string;
-  validateParamsClass?: ParamsClassValidator;
+  /** Params classes (class-validator DTOs) checked and described; supplied by the host. */
+  paramsClasses?: ParamsClassSupport;
   /** Told whenever a run becomes runnable now, so the local runner need not wait for a poll. */
   onRunnable: () => void;
   /** The programmatic client, for `ctx.workflows`. */

@@ -6,6 +6,8 @@ import type { InstanceView } from './views';
 export interface WorkflowSummary {
   name: string;
   description?: string;
+  /** What its params look like, as JSON Schema, when the workflow says. */
+  paramsSchema?: Record<string, unknown>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { describeParams } from './definition/params-schema';
 import type { EngineDeps } from './engine-deps';
 import { type CreatedInstance, type CreateInstanceInput, InstanceCreation } from './lifecycle/create-instances';
 import { InstanceManagement } from './lifecycle/manage-instance';
@@ -29,7 +30,10 @@ export class WorkflowsClient implements WorkflowsApi {
   }
 
   listWorkflows(): WorkflowSummary[] {
-    return this.deps.registry.list().map(({ name, description }) => ({ name, ...(description ? { description } : {}) }));
+    return this.deps.registry.list().map((definition) => {
+      const paramsSchema = describeParams(definition, this.deps.paramsClasses);
+      return { name: definition.name, ...(definition.description ? { description: definition.description } : {}), ...(paramsSchema ? { paramsSchema } : {}) };
+    });
   }
 
   create(workflowName: string, input: CreateInstanceInput = {}): Promise<CreatedInstance> {

@@ -19,6 +19,11 @@ export const approvalWorkflow = defineWorkflow<ApprovalParams>(
   {
     name: 'approval',
     description: 'Waits up to 1 hour for an "approval" event, then pays out approved requests after a 5-second cooling-off sleep.',
+    paramsSchema: {
+      type: 'object',
+      properties: { requester: { type: 'string', minLength: 1 }, amount: { type: 'number', exclusiveMinimum: 0 } },
+      required: ['requester', 'amount'],
+    },
     params: (params) => {
       const p = params as Partial<ApprovalParams> | undefined;
       const issues: string[] = [];

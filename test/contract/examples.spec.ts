@@ -1,4 +1,4 @@
-import { validateParamsClass } from '../../src/core/params-class-validator';
+import { paramsClasses } from '../../src/core/params-classes';
 import { EngineError } from '../../src/engine';
 import { exampleWorkflows } from '../../src/examples';
 import { TEST_DATABASES } from '../support/databases';
@@ -7,7 +7,7 @@ import { createTestEngine, type TestEngine } from '../support/test-engine';
 describe.each(TEST_DATABASES)('example workflows on %s', (kind) => {
   let t: TestEngine;
   beforeEach(async () => {
-    t = await createTestEngine(kind, exampleWorkflows, { validateParamsClass });
+    t = await createTestEngine(kind, exampleWorkflows, { paramsClasses });
   });
   afterEach(() => t.dispose());
 

@@ -4,6 +4,8 @@ export interface WorkflowOptions {
   name: string;
   description?: string;
   params?: ParamsSchema;
+  /** The params' JSON Schema, shown by `GET /workflows` (a params class describes itself). */
+  paramsSchema?: Record<string, unknown>;
 }
 
 /** Defines a workflow from a function; the result is a plain `{ name, run }` object. */

@@ -67,6 +67,7 @@ export class WorkflowRegistry {
       name: definition.name,
       description: definition.description,
       params: definition.params,
+      paramsSchema: definition.paramsSchema,
       run: (event, step, context) => definition.run(event as never, step, context),
     };
   }

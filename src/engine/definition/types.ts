@@ -75,5 +75,7 @@ export interface WorkflowDefinition<Params = unknown, Output = unknown> {
   name: string;
   description?: string;
   params?: ParamsSchema;
+  /** The params' JSON Schema, shown to those who start the workflow (a params class describes itself). */
+  paramsSchema?: Record<string, unknown>;
   run: WorkflowRunFunction<Params, Output>;
 }

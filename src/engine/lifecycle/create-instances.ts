@@ -4,7 +4,7 @@ import { assertInstanceId } from '../identifiers';
 import { serializeJson } from '../json';
 import { FIRST_RUN_NUMBER, type InstanceRecord } from '../model';
 import { detailsOf, type InstanceDetails } from '../views';
-import { checkParams } from './params-check';
+import { checkParams } from '../definition/params-schema';
 import { INITIAL_STATUS } from './transitions';
 
 export interface CreateInstanceInput {
@@ -25,7 +25,7 @@ export class InstanceCreation {
     const definition = this.deps.registry.require(workflowName);
     const id = input.id ?? this.deps.ids.next();
     assertInstanceId(id);
-    const issues = await checkParams(definition, input.params, this.deps.validateParamsClass);
+    const issues = await checkParams(definition, input.params, this.deps.paramsClasses);
     if (issues.length) throw new EngineError('WORKFLOW_PARAMS_INVALID', 'Params rejected by the workflow', { issues });
     const instance = this.newInstance(workflowName, id, this.serializeParams(input.params));
     const inserted = await this.deps.store.createInstances([instance], this.deps.clock.now());
@@ -50,7 +50,7 @@ export class InstanceCreation {
       } catch (error) {
         throw new EngineError('INVALID_INSTANCE_ID', (error as EngineError).message, { index, value: item?.id });
       }
-      const issues = await checkParams(definition, item.params, this.deps.validateParamsClass);
+      const issues = await checkParams(definition, item.params, this.deps.paramsClasses);
       if (issues.length) {
         throw new EngineError('WORKFLOW_PARAMS_INVALID', `Params of instance ${index} rejected by the workflow`, { index, issues });
       }
