@@ -1,6 +1,5 @@
 import { applyDecorators, type CanActivate, SetMetadata, type Type, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorEnvelopeDto } from '../docs/error-envelope.dto';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import { RequestAuthorizationGuard, RouteAuthorizationGuard } from './authorization.guard';
 import { ROUTE_AUTHORIZATION, type RouteAuthorization } from './route-authorization';
 
@@ -12,8 +11,7 @@ export function Authorize(route: RouteAuthorization, gates: Type<CanActivate>[] 
   return applyDecorators(
     SetMetadata(ROUTE_AUTHORIZATION, route),
     UseGuards(RequestAuthorizationGuard, ...gates, RouteAuthorizationGuard),
+    // Its 401 and 403 answers are documented with the route's other errors (ApiErrors).
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: '`UNAUTHORIZED`: an authorization hook denied (e.g. missing or wrong bearer token).', type: ErrorEnvelopeDto }),
-    ApiForbiddenResponse({ description: '`FORBIDDEN`: an authorization hook denied.', type: ErrorEnvelopeDto }),
   );
 }

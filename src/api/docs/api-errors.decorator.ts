@@ -1,13 +1,19 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 import { type ApiErrorCode, ERROR_STATUS } from '../errors/error-status';
+import { API_EXAMPLES } from './api-examples.generated';
 import { ErrorEnvelopeDto } from './error-envelope.dto';
 
-/** Documents the error responses a route can give, grouped by status, each with its codes. */
-export function ApiErrors(...codes: ApiErrorCode[]) {
-  const byStatus = new Map<number, ApiErrorCode[]>();
-  for (const code of [...codes, 'INTERNAL_ERROR' as const]) {
-    const status = ERROR_STATUS[code];
+type DocumentedCode = keyof typeof API_EXAMPLES.errors;
+
+/**
+ * Documents the error responses a route can give, grouped by status, each code with a real
+ * answer as its example. Every route can also be refused by authorization, and can fail.
+ */
+export function ApiErrors(...codes: DocumentedCode[]) {
+  const byStatus = new Map<number, DocumentedCode[]>();
+  for (const code of new Set<DocumentedCode>([...codes, 'UNAUTHORIZED', 'FORBIDDEN', 'DATABASE_UNAVAILABLE', 'INTERNAL_ERROR'])) {
+    const status = ERROR_STATUS[code as ApiErrorCode];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   return applyDecorators(
@@ -16,12 +22,8 @@ export function ApiErrors(...codes: ApiErrorCode[]) {
         status,
         type: ErrorEnvelopeDto,
         description: group.map((code) => `\`${code}\``).join(', '),
-        example: { message: exampleMessage(group[0]), code: group[0] },
+        examples: Object.fromEntries(group.map((code) => [code, { summary: code, value: API_EXAMPLES.errors[code] }])),
       }),
     ),
   );
-}
-
-function exampleMessage(code: ApiErrorCode): string {
-  return code === 'INTERNAL_ERROR' ? 'Internal server error' : code.toLowerCase().replace(/_/g, ' ');
 }

@@ -10,8 +10,7 @@ export class ErrorEnvelopeDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    example: { issues: ['pageSize must not be greater than 100'] },
-    description: 'More about the error, e.g. `issues` for validation errors, `index` for batch items.',
+    description: 'More about the error, e.g. `issues` for validation errors, `index` for batch items, `errorId` for faults.',
   })
   details?: Record<string, unknown>;
 }

@@ -11,7 +11,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Every error is `{ message, code, details? }` with a stable `code`.',
     )
     .setVersion('1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Needed when the server has AUTH_TOKEN set.' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'A static token: needed when the server has AUTH_TOKEN set (or as your authorization hooks require).' })
     .build();
   return SwaggerModule.createDocument(app, config, { include: HTTP_API_MODULES, operationIdFactory: (_c, method) => method });
 }

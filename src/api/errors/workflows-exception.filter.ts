@@ -61,6 +61,7 @@ export class WorkflowsExceptionFilter implements ExceptionFilter {
       return `No route ${request.method} ${request.path}`;
     }
     if (exception.cause instanceof SyntaxError) return 'Malformed JSON in the request body';
+    if (exception.getStatus() === HttpStatus.PAYLOAD_TOO_LARGE) return 'The request body is over the size limit';
     if (exception.cause instanceof URIError) return 'Malformed percent-encoding in the URL';
     const response = exception.getResponse();
     const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;

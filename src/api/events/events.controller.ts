@@ -2,6 +2,7 @@ import { Body, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { WorkflowsClient } from '../../engine/workflows-client';
 import { Authorize } from '../auth/authorize.decorator';
+import { API_EXAMPLES } from '../docs/api-examples.generated';
 import { ApiErrors } from '../docs/api-errors.decorator';
 import { ApiInstanceParams } from '../docs/path-params';
 import { WorkflowsApiController } from '../workflows-api-controller.decorator';
@@ -22,7 +23,7 @@ export class EventsController {
   })
   @ApiInstanceParams()
   @ApiBody({ type: SendEventDto })
-  @ApiOkResponse({ type: SentEventDto })
+  @ApiOkResponse({ type: SentEventDto, example: API_EXAMPLES.responses.sent })
   @ApiErrors('VALIDATION_ERROR', 'INVALID_EVENT_TYPE', 'INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL', 'PAYLOAD_TOO_LARGE')
   send(
     @Param('workflowName') workflowName: string,

@@ -3,6 +3,7 @@ import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestj
 import type { ManagementAction } from '../../engine/lifecycle/transitions';
 import { WorkflowsClient } from '../../engine/workflows-client';
 import { Authorize } from '../auth/authorize.decorator';
+import { API_EXAMPLES } from '../docs/api-examples.generated';
 import { ApiErrors } from '../docs/api-errors.decorator';
 import { ActionResultDto, InstanceRefDto } from '../docs/instance-details.dto';
 import { ApiInstanceParams, ApiWorkflowNameParam } from '../docs/path-params';
@@ -27,7 +28,7 @@ function ManagementRoute(action: ManagementAction, summary: string) {
     Authorize({ kind: 'management', action }),
     ApiOperation({ summary, description: ACTIONS[action] }),
     ApiInstanceParams(),
-    ApiOkResponse({ type: ActionResultDto }),
+    ApiOkResponse({ type: ActionResultDto, example: API_EXAMPLES.responses[action] }),
     action === 'restart'
       ? ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'VALIDATION_ERROR')
       : ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_TERMINAL', 'VALIDATION_ERROR'),
@@ -42,7 +43,7 @@ export class InstancesController {
   @Authorize({ kind: 'read' })
   @ApiOperation({ summary: 'List instances', description: 'Newest first, with keyset pagination.' })
   @ApiWorkflowNameParam()
-  @ApiOkResponse({ type: InstancePageDto })
+  @ApiOkResponse({ type: InstancePageDto, example: API_EXAMPLES.responses.list })
   @ApiErrors('VALIDATION_ERROR', 'INVALID_CURSOR', 'WORKFLOW_NOT_FOUND')
   list(@Param('workflowName') workflowName: string, @Query() query: ListInstancesQueryDto) {
     return this.client.list(workflowName, query);
@@ -52,8 +53,9 @@ export class InstancesController {
   @Authorize({ kind: 'creation' })
   @ApiOperation({ summary: 'Create an instance', description: 'Queues a new instance; the runner picks it up at once.' })
   @ApiWorkflowNameParam()
-  @ApiBody({ type: CreateInstanceDto })
-  @ApiCreatedResponse({ type: InstanceRefDto })
+  // No id in the example: "Try it out" then creates a new instance every time.
+  @ApiBody({ type: CreateInstanceDto, examples: { approval: { summary: 'An approval request', value: { params: { requester: 'ada', amount: 120 } } } } })
+  @ApiCreatedResponse({ type: InstanceRefDto, example: API_EXAMPLES.responses.create })
   @ApiErrors(
     'VALIDATION_ERROR',
     'INVALID_INSTANCE_ID',
@@ -74,7 +76,7 @@ export class InstancesController {
   })
   @ApiWorkflowNameParam()
   @ApiBody({ type: CreateBatchDto })
-  @ApiCreatedResponse({ type: BatchCreatedDto })
+  @ApiCreatedResponse({ type: BatchCreatedDto, example: API_EXAMPLES.responses.batch })
   @ApiErrors('VALIDATION_ERROR', 'INVALID_INSTANCE_ID', 'WORKFLOW_PARAMS_INVALID', 'WORKFLOW_NOT_FOUND', 'PAYLOAD_TOO_LARGE')
   async createBatch(
     @Param('workflowName') workflowName: string,
@@ -88,7 +90,13 @@ export class InstancesController {
   @Authorize({ kind: 'read' })
   @ApiOperation({ summary: 'Get instance details', description: 'Status, output or error, and metadata with the current step.' })
   @ApiInstanceParams()
-  @ApiOkResponse({ type: InstanceDto })
+  @ApiOkResponse({
+    type: InstanceDto,
+    examples: {
+      waiting: { summary: 'Waiting for an event', value: API_EXAMPLES.responses.waiting },
+      complete: { summary: 'Complete, with its output', value: API_EXAMPLES.responses.complete },
+    },
+  })
   @ApiErrors('INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND')
   get(@Param('workflowName') workflowName: string, @Param('instanceId') instanceId: string, @Query() _query: NoQueryDto) {
     return this.client.get(workflowName, instanceId);

@@ -4,6 +4,7 @@ import { HttpApiError } from '../http-server/http-error-codes';
 import { WorkflowsClient } from '../../engine/workflows-client';
 import { WORKFLOWS_OPTIONS, type ResolvedWorkflowsOptions } from '../../workflows-module-options';
 import { Authorize } from '../auth/authorize.decorator';
+import { API_EXAMPLES } from '../docs/api-examples.generated';
 import { ApiErrors } from '../docs/api-errors.decorator';
 import { WorkflowsApiController } from '../workflows-api-controller.decorator';
 import { NoQueryDto } from '../validation/no-input.dto';
@@ -37,7 +38,7 @@ export class RunnerController {
     description: 'Advances due instances in this request, for an external scheduler. Off unless `enableRunnerTick` is set.',
   })
   @ApiBody({ type: TickDto, required: false })
-  @ApiOkResponse({ type: TickResultDto })
+  @ApiOkResponse({ type: TickResultDto, example: API_EXAMPLES.responses.tick })
   @ApiErrors('VALIDATION_ERROR', 'RUNNER_TICK_DISABLED')
   async tick(@Body() body: TickDto, @Query() _query: NoQueryDto): Promise<TickResultDto> {
     const result = await this.client.tick(body);

@@ -1,0 +1,432 @@
+// Written by `npm run openapi` from a real run of the API (test/support/api-examples.ts); do not edit.
+import type { ApiExamples } from './api-example-types';
+
+export const API_EXAMPLES: ApiExamples = {
+  "responses": {
+    "workflows": {
+      "workflows": [
+        {
+          "name": "approval",
+          "description": "Waits up to 1 hour for an \"approval\" event, then pays out approved requests after a 5-second cooling-off sleep.",
+          "paramsSchema": {
+            "type": "object",
+            "properties": {
+              "requester": {
+                "type": "string",
+                "minLength": 1
+              },
+              "amount": {
+                "type": "number",
+                "exclusiveMinimum": 0
+              }
+            },
+            "required": [
+              "requester",
+              "amount"
+            ]
+          }
+        },
+        {
+          "name": "order",
+          "description": "Reserves stock (retried: fails twice, then succeeds), charges the card (a decline is non-retryable), ships.",
+          "paramsSchema": {
+            "properties": {
+              "orderId": {
+                "minLength": 1,
+                "type": "string"
+              },
+              "items": {
+                "items": {
+                  "type": "string"
+                },
+                "type": "array"
+              },
+              "declineCard": {
+                "type": "boolean"
+              }
+            },
+            "type": "object",
+            "required": [
+              "orderId",
+              "items"
+            ],
+            "additionalProperties": false
+          }
+        },
+        {
+          "name": "parent",
+          "description": "Starts a \"child\" instance and waits for its \"child-done\" event."
+        },
+        {
+          "name": "child",
+          "description": "Does its task, then sends \"child-done\" to its parent."
+        }
+      ]
+    },
+    "list": {
+      "instances": [
+        {
+          "id": "req-3",
+          "details": {
+            "status": "queued"
+          },
+          "createdAt": "2026-12-02T00:58:36.890Z",
+          "updatedAt": "2026-12-02T00:58:36.890Z"
+        },
+        {
+          "id": "req-2",
+          "details": {
+            "status": "queued"
+          },
+          "createdAt": "2026-12-02T00:58:36.889Z",
+          "updatedAt": "2026-12-02T00:58:36.889Z"
+        }
+      ],
+      "cursor": "eyJzIjoiaW5zdGFuY2VzOmFwcHJvdmFsOioiLCJwIjp7ImNyZWF0ZWRBdCI6MTc5NjE3MzExNjg4OSwiaW5zdGFuY2VJZCI6InJlcS0yIn19.12eyDnfxQz7r_mmjWKc4IHDMN63Lp0CZlpZhzNJaihk",
+      "hasNextPage": true
+    },
+    "create": {
+      "id": "req-1",
+      "details": {
+        "status": "queued"
+      }
+    },
+    "batch": {
+      "instances": [
+        {
+          "id": "req-2",
+          "details": {
+            "status": "queued"
+          }
+        },
+        {
+          "id": "req-3",
+          "details": {
+            "status": "queued"
+          }
+        }
+      ]
+    },
+    "waiting": {
+      "id": "req-1",
+      "details": {
+        "status": "waiting"
+      },
+      "meta": {
+        "workflowName": "approval",
+        "runNumber": 1,
+        "params": {
+          "requester": "ada",
+          "amount": 120
+        },
+        "pauseRequested": false,
+        "createdAt": "2026-12-02T00:58:36.817Z",
+        "updatedAt": "2026-12-02T00:58:36.838Z",
+        "startedAt": "2026-12-02T00:58:36.829Z",
+        "completedAt": null,
+        "currentStep": {
+          "name": "wait for decision",
+          "type": "waitForEvent",
+          "status": "waiting",
+          "attempts": 0,
+          "maxAttempts": null,
+          "timeoutMs": null,
+          "nextRetryAt": null,
+          "wakeAt": "2026-12-02T01:58:36.837Z",
+          "waitEventType": "approval"
+        }
+      }
+    },
+    "complete": {
+      "id": "report-1",
+      "details": {
+        "status": "complete",
+        "output": {
+          "childId": "report-1-child",
+          "childResult": "report done"
+        }
+      },
+      "meta": {
+        "workflowName": "parent",
+        "runNumber": 1,
+        "params": {
+          "task": "report"
+        },
+        "pauseRequested": false,
+        "createdAt": "2026-12-02T00:58:36.921Z",
+        "updatedAt": "2026-12-02T00:58:36.948Z",
+        "startedAt": "2026-12-02T00:58:36.925Z",
+        "completedAt": "2026-12-02T00:58:36.948Z",
+        "currentStep": {
+          "name": "wait for child",
+          "type": "waitForEvent",
+          "status": "completed",
+          "attempts": 0,
+          "maxAttempts": null,
+          "timeoutMs": null,
+          "nextRetryAt": null,
+          "wakeAt": "2026-12-02T01:58:36.929Z",
+          "waitEventType": "child-done"
+        }
+      }
+    },
+    "history": {
+      "runNumber": 1,
+      "steps": [
+        {
+          "id": "1c3a631d-ec6e-433e-8938-2832422569a3",
+          "runNumber": 1,
+          "name": "record request",
+          "type": "do",
+          "status": "completed",
+          "attempts": 1,
+          "maxAttempts": 6,
+          "timeoutMs": 600000,
+          "nextRetryAt": null,
+          "wakeAt": null,
+          "waitEventType": null,
+          "result": {
+            "requester": "ada",
+            "amount": 120,
+            "receivedAt": "2026-12-02T00:58:36.817Z"
+          },
+          "createdAt": "2026-12-02T00:58:36.834Z",
+          "updatedAt": "2026-12-02T00:58:36.834Z"
+        },
+        {
+          "id": "e7044f42-ab60-48c3-b34a-5239c509f44f",
+          "runNumber": 1,
+          "name": "wait for decision",
+          "type": "waitForEvent",
+          "status": "completed",
+          "attempts": 0,
+          "maxAttempts": null,
+          "timeoutMs": null,
+          "nextRetryAt": null,
+          "wakeAt": "2026-12-02T01:58:36.837Z",
+          "waitEventType": "approval",
+          "result": {
+            "type": "approval",
+            "payload": {
+              "approved": true,
+              "approver": "grace"
+            },
+            "timestamp": "2026-12-02T00:58:36.861Z"
+          },
+          "createdAt": "2026-12-02T00:58:36.837Z",
+          "updatedAt": "2026-12-02T00:58:36.869Z"
+        },
+        {
+          "id": "d4bfa76c-b1d0-4954-b81a-3359867432a6",
+          "runNumber": 1,
+          "name": "cooling off",
+          "type": "sleep",
+          "status": "waiting",
+          "attempts": 0,
+          "maxAttempts": null,
+          "timeoutMs": null,
+          "nextRetryAt": null,
+          "wakeAt": "2026-12-02T00:58:41.870Z",
+          "waitEventType": null,
+          "result": null,
+          "createdAt": "2026-12-02T00:58:36.870Z",
+          "updatedAt": "2026-12-02T00:58:36.870Z"
+        }
+      ],
+      "stepsHasNextPage": false,
+      "events": [
+        {
+          "id": "decision-req-1",
+          "runNumber": 1,
+          "type": "approval",
+          "payload": {
+            "approved": true,
+            "approver": "grace"
+          },
+          "createdAt": "2026-12-02T00:58:36.861Z",
+          "deliveredAt": "2026-12-02T00:58:36.869Z",
+          "consumedByStep": "wait for decision"
+        }
+      ],
+      "eventsHasNextPage": false,
+      "logs": [
+        {
+          "id": "1",
+          "runNumber": 1,
+          "stepName": null,
+          "attempt": null,
+          "level": "info",
+          "category": "system",
+          "message": "Run 1 started",
+          "data": null,
+          "isReplay": false,
+          "createdAt": "2026-12-02T00:58:36.832Z"
+        },
+        {
+          "id": "2",
+          "runNumber": 1,
+          "stepName": null,
+          "attempt": null,
+          "level": "info",
+          "category": "workflow",
+          "message": "Waiting for a decision",
+          "data": {
+            "requester": "ada",
+            "amount": 120,
+            "receivedAt": "2026-12-02T00:58:36.817Z"
+          },
+          "isReplay": false,
+          "createdAt": "2026-12-02T00:58:36.836Z"
+        },
+        {
+          "id": "3",
+          "runNumber": 1,
+          "stepName": null,
+          "attempt": null,
+          "level": "info",
+          "category": "workflow",
+          "message": "Waiting for a decision",
+          "data": {
+            "requester": "ada",
+            "amount": 120,
+            "receivedAt": "2026-12-02T00:58:36.817Z"
+          },
+          "isReplay": true,
+          "createdAt": "2026-12-02T00:58:36.869Z"
+        }
+      ],
+      "logsHasNextPage": false
+    },
+    "pause": {
+      "ok": true,
+      "id": "req-2",
+      "details": {
+        "status": "paused"
+      }
+    },
+    "resume": {
+      "ok": true,
+      "id": "req-2",
+      "details": {
+        "status": "queued"
+      }
+    },
+    "restart": {
+      "ok": true,
+      "id": "req-3",
+      "details": {
+        "status": "queued"
+      }
+    },
+    "terminate": {
+      "ok": true,
+      "id": "req-3",
+      "details": {
+        "status": "terminated"
+      }
+    },
+    "sent": {
+      "status": {
+        "status": "queued"
+      },
+      "event": {
+        "id": "decision-req-1",
+        "type": "approval",
+        "createdAt": "2026-12-02T00:58:36.861Z"
+      }
+    },
+    "tick": {
+      "processed": 1,
+      "nextWakeAt": "2026-12-02T00:58:41.870Z"
+    }
+  },
+  "errors": {
+    "VALIDATION_ERROR": {
+      "message": "pageSize must be a whole number from 1 to 100",
+      "code": "VALIDATION_ERROR",
+      "details": {
+        "issues": [
+          "pageSize must be a whole number from 1 to 100"
+        ]
+      }
+    },
+    "INVALID_INSTANCE_ID": {
+      "message": "Instance id must be 1-100 characters of letters, digits, '_' and '-', not starting with '-'",
+      "code": "INVALID_INSTANCE_ID",
+      "details": {
+        "value": "-no-leading-dash"
+      }
+    },
+    "INVALID_EVENT_TYPE": {
+      "message": "Event type must be 1-100 characters of letters, digits, '_' and '-', not starting with '-'",
+      "code": "INVALID_EVENT_TYPE",
+      "details": {
+        "value": "not a type"
+      }
+    },
+    "INVALID_CURSOR": {
+      "message": "The cursor was not issued by this server for this query",
+      "code": "INVALID_CURSOR"
+    },
+    "WORKFLOW_PARAMS_INVALID": {
+      "message": "Params rejected by the workflow",
+      "code": "WORKFLOW_PARAMS_INVALID",
+      "details": {
+        "issues": [
+          "requester must be a non-empty string",
+          "amount must be a positive number"
+        ]
+      }
+    },
+    "WORKFLOW_NOT_FOUND": {
+      "message": "Workflow \"billing\" is not registered",
+      "code": "WORKFLOW_NOT_FOUND"
+    },
+    "INSTANCE_NOT_FOUND": {
+      "message": "Instance \"req-404\" of workflow \"approval\" not found",
+      "code": "INSTANCE_NOT_FOUND"
+    },
+    "ROUTE_NOT_FOUND": {
+      "message": "No route GET /api/workflows/workflows/approval/things",
+      "code": "ROUTE_NOT_FOUND"
+    },
+    "INSTANCE_ID_ALREADY_EXISTS": {
+      "message": "Instance \"req-1\" of workflow \"approval\" already exists",
+      "code": "INSTANCE_ID_ALREADY_EXISTS"
+    },
+    "INSTANCE_TERMINAL": {
+      "message": "Cannot pause instance \"report-1\": it is complete",
+      "code": "INSTANCE_TERMINAL",
+      "details": {
+        "status": "complete"
+      }
+    },
+    "PAYLOAD_TOO_LARGE": {
+      "message": "The request body is over the size limit",
+      "code": "PAYLOAD_TOO_LARGE"
+    },
+    "UNAUTHORIZED": {
+      "message": "A valid \"Authorization: Bearer <token>\" header is required",
+      "code": "UNAUTHORIZED"
+    },
+    "FORBIDDEN": {
+      "message": "Not allowed",
+      "code": "FORBIDDEN"
+    },
+    "RUNNER_TICK_DISABLED": {
+      "message": "The runner tick route is disabled (enableRunnerTick is false)",
+      "code": "RUNNER_TICK_DISABLED"
+    },
+    "INTERNAL_ERROR": {
+      "message": "Internal server error",
+      "code": "INTERNAL_ERROR",
+      "details": {
+        "errorId": "req-7f3a9c"
+      }
+    },
+    "DATABASE_UNAVAILABLE": {
+      "message": "The database is unavailable; try again shortly",
+      "code": "DATABASE_UNAVAILABLE"
+    }
+  }
+};
