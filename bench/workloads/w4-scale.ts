@@ -69,7 +69,7 @@ async function bulkLoad(name: string, instances: number): Promise<void> {
     await client.query(
       `INSERT INTO workflow_instance (workflow_name, instance_id, run_number, status, params, output, error_name, error_message,
          created_at, updated_at, started_at, completed_at)
-       SELECT $1, 'bulk-' || g, 1, CASE WHEN g % 50 = 0 THEN 'errored' ELSE 'complete' END, '{}',
+       SELECT $1, 'bulk-' || g, 0, CASE WHEN g % 50 = 0 THEN 'errored' ELSE 'complete' END, '{}',
          CASE WHEN g % 50 = 0 THEN NULL ELSE '{"i":3}' END, CASE WHEN g % 50 = 0 THEN 'Error' END, CASE WHEN g % 50 = 0 THEN 'boom' END,
          t, t, t, t
        FROM generate_series(1, $2::int) g, LATERAL (SELECT now() - interval '30 days' + g * interval '50 milliseconds' AS t) at`,
@@ -78,7 +78,7 @@ async function bulkLoad(name: string, instances: number): Promise<void> {
     await client.query(
       `INSERT INTO workflow_step (workflow_name, instance_id, run_number, name, id, seq, type, status, attempts, max_attempts,
          timeout_ms, result, created_at, updated_at)
-       SELECT $1, 'bulk-' || g, 1, 'step-' || s, g || '-' || s, s, 'do', 'completed', 1, 6, 600000, '{"i":1}', t, t
+       SELECT $1, 'bulk-' || g, 0, 'step-' || s, g || '-' || s, s, 'do', 'completed', 1, 6, 600000, '{"i":1}', t, t
        FROM generate_series(1, $2::int) g, generate_series(1, $3::int) s,
          LATERAL (SELECT now() - interval '30 days' + g * interval '50 milliseconds' AS t) at`,
       [WORKFLOW, instances, STEPS_PER_INSTANCE],
@@ -104,5 +104,5 @@ async function deepCursor(name: string, offset: number): Promise<string> {
     return { createdAt: new Date(rows[0].created_at).getTime(), instanceId: rows[0].instance_id as string, secret: secret.rows[0].value as string };
   });
   const { secret, ...at } = position;
-  return new CursorCodec(secret).encode(listCursorScope(WORKFLOW), at);
+  return new CursorCodec(secret).encode(listCursorScope(WORKFLOW), { position: at, pageSize: 25, order: 'desc' });
 }

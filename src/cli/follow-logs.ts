@@ -18,7 +18,7 @@ export interface FollowOptions {
 
 /** One log line: time, level, category, step and attempt, message, data, and whether it was replayed. */
 export function printLog(output: Output, log: LogView): void {
-  const step = log.stepName ? ` ${log.stepName}#${log.attempt ?? '-'}` : '';
+  const step = log.stepKey ? ` ${log.stepKey}#${log.attempt ?? '-'}` : '';
   const data = log.data === null ? '' : ` ${JSON.stringify(log.data)}`;
   // Code re-executed during a replay writes its lines again: say so.
   const replay = log.isReplay ? ' (replay)' : '';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { CursorCodec, isListPosition, isLogPosition, isSequencePosition } from './cursors';
+import { CursorCodec, isListPosition, isLogPosition, isSequencePosition, type PageCursor } from './cursors';
 import { EngineError } from './errors';
 
 const SECRET = 'a-test-secret-of-some-length';
@@ -21,6 +21,11 @@ function flip(text: string, index: number): string {
   return text.slice(0, index) + (text[index] === 'A' ? 'B' : 'A') + text.slice(index + 1);
 }
 
+/** A cursor's contents at `position`, with a page size and order that the test does not look at. */
+function at<T>(position: T): PageCursor<T> {
+  return { position, pageSize: 25, order: 'asc' };
+}
+
 function bodyOf(cursor: string): unknown {
   return JSON.parse(Buffer.from(cursor.split('.')[0], 'base64url').toString('utf8'));
 }
@@ -29,37 +34,37 @@ describe('CursorCodec', () => {
   const codec = new CursorCodec(SECRET);
 
   it('decodes what it encoded, for the same scope', () => {
-    const position = { createdAt: 1_893_456_000_000, instanceId: 'order-42' };
-    const cursor = codec.encode('instances:orders:*', position);
-    expect(codec.decode('instances:orders:*', cursor, isListPosition)).toEqual(position);
-    expect(codec.decode('steps:x', codec.encode('steps:x', 7), isSequencePosition)).toBe(7);
+    const page = { position: { createdAt: 1_893_456_000_000, instanceId: 'order-42' }, pageSize: 10, order: 'desc' as const };
+    const cursor = codec.encode('instances:orders:*', page);
+    expect(codec.decode('instances:orders:*', cursor, isListPosition)).toEqual(page);
+    expect(codec.decode('steps:x', codec.encode('steps:x', at(7)), isSequencePosition)).toEqual({ position: 7, pageSize: 25, order: 'asc' });
   });
 
   it('is URL-safe text: a base64url body and a base64url signature', () => {
-    const cursor = codec.encode('scope', { createdAt: 1, instanceId: 'a' });
+    const cursor = codec.encode('scope', at({ createdAt: 1, instanceId: 'a' }));
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
-    expect(bodyOf(cursor)).toEqual({ s: 'scope', p: { createdAt: 1, instanceId: 'a' } });
+    expect(bodyOf(cursor)).toEqual({ s: 'scope', p: { createdAt: 1, instanceId: 'a' }, n: 25, o: 'asc' });
   });
 
   it('gives the same cursor for the same scope and position, and another for another key', () => {
-    expect(codec.encode('s', 1)).toBe(new CursorCodec(SECRET).encode('s', 1));
-    expect(codec.encode('s', 1)).not.toBe(new CursorCodec(`${SECRET}-other`).encode('s', 1));
+    expect(codec.encode('s', at(1))).toBe(new CursorCodec(SECRET).encode('s', at(1)));
+    expect(codec.encode('s', at(1))).not.toBe(new CursorCodec(`${SECRET}-other`).encode('s', at(1)));
   });
 
   it('rejects a cursor of another scope with INVALID_CURSOR', () => {
-    const cursor = codec.encode('instances:a:*', { createdAt: 1, instanceId: 'x' });
+    const cursor = codec.encode('instances:a:*', at({ createdAt: 1, instanceId: 'x' }));
     const error = rejected(() => codec.decode('instances:b:*', cursor, anything));
     expect(error.code).toBe('INVALID_CURSOR');
     expect(error.message).toBe('The cursor was not issued by this server for this query');
   });
 
   it('rejects a cursor signed with another key', () => {
-    const foreign = new CursorCodec('another-secret-entirely').encode('s', 1);
+    const foreign = new CursorCodec('another-secret-entirely').encode('s', at(1));
     expect(rejected(() => codec.decode('s', foreign, anything)).code).toBe('INVALID_CURSOR');
   });
 
   it('rejects any changed character of the body or the signature', () => {
-    const cursor = codec.encode('s', { createdAt: 5, instanceId: 'abc' });
+    const cursor = codec.encode('s', at({ createdAt: 5, instanceId: 'abc' }));
     const dot = cursor.indexOf('.');
     for (const index of [0, 3, dot - 1, dot + 1, dot + 10, cursor.length - 2]) {
       expect({ index, code: rejected(() => codec.decode('s', flip(cursor, index), anything)).code }).toEqual({ index, code: 'INVALID_CURSOR' });
@@ -67,11 +72,11 @@ describe('CursorCodec', () => {
   });
 
   it('rejects a body re-encoded with another position or scope under the old signature', () => {
-    const cursor = codec.encode('instances:a:*', { createdAt: 5, instanceId: 'abc' });
+    const cursor = codec.encode('instances:a:*', at({ createdAt: 5, instanceId: 'abc' }));
     const [, signature] = cursor.split('.');
     const reencode = (payload: unknown) => `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`;
-    expect(rejected(() => codec.decode('instances:a:*', reencode({ s: 'instances:a:*', p: { createdAt: 6, instanceId: 'abc' } }), anything)).code).toBe('INVALID_CURSOR');
-    expect(rejected(() => codec.decode('instances:b:*', reencode({ s: 'instances:b:*', p: { createdAt: 5, instanceId: 'abc' } }), anything)).code).toBe('INVALID_CURSOR');
+    expect(rejected(() => codec.decode('instances:a:*', reencode({ s: 'instances:a:*', p: { createdAt: 6, instanceId: 'abc' }, n: 25, o: 'asc' }), anything)).code).toBe('INVALID_CURSOR');
+    expect(rejected(() => codec.decode('instances:b:*', reencode({ s: 'instances:b:*', p: { createdAt: 5, instanceId: 'abc' }, n: 25, o: 'asc' }), anything)).code).toBe('INVALID_CURSOR');
   });
 
   it.each([
@@ -87,7 +92,7 @@ describe('CursorCodec', () => {
   });
 
   it('rejects an extra part after a genuine cursor', () => {
-    const cursor = codec.encode('s', 1);
+    const cursor = codec.encode('s', at(1));
     expect(rejected(() => codec.decode('s', `${cursor}.x`, anything)).code).toBe('INVALID_CURSOR');
     expect(rejected(() => codec.decode('s', `${cursor}x`, anything)).code).toBe('INVALID_CURSOR');
   });
@@ -98,16 +103,17 @@ describe('CursorCodec', () => {
       const body = Buffer.from(text).toString('base64url');
       return `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`;
     };
-    for (const text of ['not json', '{"s":', 'null', '42', '"s"', '[]', '{"p":1}']) {
+    const malformed = ['not json', '{"s":', 'null', '42', '"s"', '[]', '{"p":1}', '{"s":"s","p":1}', '{"s":"s","p":1,"n":0,"o":"asc"}', '{"s":"s","p":1,"n":2.5,"o":"asc"}', '{"s":"s","p":1,"n":5,"o":"up"}'];
+    for (const text of malformed) {
       expect({ text, code: rejected(() => codec.decode('s', sign(text), anything)).code }).toEqual({ text, code: 'INVALID_CURSOR' });
     }
-    expect(codec.decode('s', sign('{"s":"s","p":1}'), anything)).toBe(1);
+    expect(codec.decode('s', sign('{"s":"s","p":1,"n":5,"o":"desc"}'), anything)).toEqual({ position: 1, pageSize: 5, order: 'desc' });
   });
 
   it('rejects a correctly signed cursor whose position fails the shape check', () => {
-    const cursor = codec.encode('steps', 'not a number');
+    const cursor = codec.encode('steps', at('not a number'));
     expect(rejected(() => codec.decode('steps', cursor, isSequencePosition)).code).toBe('INVALID_CURSOR');
-    expect(codec.decode('steps', cursor, anything)).toBe('not a number');
+    expect(codec.decode('steps', cursor, anything).position).toBe('not a number');
   });
 });
 

@@ -2,6 +2,18 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { EngineError } from './errors';
 import { isValidId } from './identifiers';
 
+export type PageOrder = 'asc' | 'desc';
+
+/**
+ * Where a page ended and how it was asked for. A cursor carries its page size and order, so the
+ * next page needs nothing but the cursor (as the original fragment's clients expect).
+ */
+export interface PageCursor<T> {
+  position: T;
+  pageSize: number;
+  order: PageOrder;
+}
+
 /**
  * Opaque, tamper-evident page cursors: base64url(JSON) + HMAC. The signed payload names the query
  * it belongs to (`scope`), so a cursor from another query or another server key is rejected.
@@ -9,26 +21,27 @@ import { isValidId } from './identifiers';
 export class CursorCodec {
   constructor(private readonly secret: string) {}
 
-  encode<T>(scope: string, position: T): string {
-    const body = Buffer.from(JSON.stringify({ s: scope, p: position })).toString('base64url');
+  encode<T>(scope: string, page: PageCursor<T>): string {
+    const body = Buffer.from(JSON.stringify({ s: scope, p: page.position, n: page.pageSize, o: page.order })).toString('base64url');
     return `${body}.${this.sign(body)}`;
   }
 
   /**
-   * The position a cursor carries, once its signature, its scope and the shape of its position
-   * check out: a cursor signed with a leaked or guessed key still cannot hand SQL a wrong type.
+   * What a cursor carries, once its signature, its scope and the shape of its contents check
+   * out: a cursor signed with a leaked or guessed key still cannot hand SQL a wrong type.
    */
-  decode<T>(scope: string, cursor: string, isPosition: (position: unknown) => position is T): T {
+  decode<T>(scope: string, cursor: string, isPosition: (position: unknown) => position is T): PageCursor<T> {
     const [body, signature, extra] = cursor.split('.');
     if (!body || !signature || extra !== undefined || !this.verify(body, signature)) throw invalidCursor();
-    let payload: { s?: unknown; p?: unknown };
+    let payload: { s?: unknown; p?: unknown; n?: unknown; o?: unknown };
     try {
       payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
     } catch {
       throw invalidCursor();
     }
-    if (payload?.s !== scope || !isPosition(payload.p)) throw invalidCursor();
-    return payload.p;
+    const { s, p, n, o } = payload ?? {};
+    if (s !== scope || !isPosition(p) || !isPageSize(n) || (o !== 'asc' && o !== 'desc')) throw invalidCursor();
+    return { position: p, pageSize: n, order: o };
   }
 
   private sign(body: string): string {
@@ -40,6 +53,11 @@ export class CursorCodec {
     const given = Buffer.from(signature);
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
+}
+
+/** A page size as a cursor may carry it; the configured maximum is checked where it is used. */
+function isPageSize(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 2 ** 31 - 1;
 }
 
 /** A position in a run's steps or events: their sequence number (a 32-bit integer). */

@@ -19,8 +19,8 @@ export function toInstanceStatus(value: string): InstanceStatus {
   return (INSTANCE_STATUSES as readonly string[]).includes(value) ? (value as InstanceStatus) : 'unknown';
 }
 
-/** The number of an instance's first run; each restart adds one. */
-export const FIRST_RUN_NUMBER = 1;
+/** The number of an instance's first run (0, as the original fragment counts); each restart adds one. */
+export const FIRST_RUN_NUMBER = 0;
 
 export interface InstanceKey {
   workflowName: string;

@@ -22,6 +22,8 @@ export interface InstanceSummary {
 export interface StepView {
   id: string;
   runNumber: number;
+  /** What identifies the step within its run: its name. */
+  stepKey: string;
   name: string;
   type: StepRecord['type'];
   status: StepRecord['status'];
@@ -39,7 +41,7 @@ export interface StepView {
 
 export type CurrentStepView = Pick<
   StepView,
-  'name' | 'type' | 'status' | 'attempts' | 'maxAttempts' | 'timeoutMs' | 'nextRetryAt' | 'wakeAt' | 'waitEventType' | 'error'
+  'stepKey' | 'name' | 'type' | 'status' | 'attempts' | 'maxAttempts' | 'timeoutMs' | 'nextRetryAt' | 'wakeAt' | 'waitEventType' | 'error'
 >;
 
 export interface InstanceView {
@@ -65,13 +67,13 @@ export interface EventView {
   payload: unknown;
   createdAt: string;
   deliveredAt: string | null;
-  consumedByStep: string | null;
+  consumedByStepKey: string | null;
 }
 
 export interface LogView {
   id: string;
   runNumber: number;
-  stepName: string | null;
+  stepKey: string | null;
   attempt: number | null;
   level: LogRecord['level'];
   category: string;
@@ -109,7 +111,7 @@ export function instanceViewOf(instance: InstanceRecord, lastStep: StepRecord | 
     meta: {
       workflowName: instance.workflowName,
       runNumber: instance.runNumber,
-      params: parseJson(instance.params) ?? null,
+      params: paramsOf(instance),
       pauseRequested: instance.status === 'waitingForPause',
       createdAt: iso(instance.createdAt),
       updatedAt: iso(instance.updatedAt),
@@ -118,6 +120,7 @@ export function instanceViewOf(instance: InstanceRecord, lastStep: StepRecord | 
       ...(current
         ? {
             currentStep: {
+              stepKey: current.stepKey,
               name: current.name,
               type: current.type,
               status: current.status,
@@ -135,16 +138,36 @@ export function instanceViewOf(instance: InstanceRecord, lastStep: StepRecord | 
   };
 }
 
+/** An instance's params as its workflow sees them: `{}` when it was created without any. */
+export function paramsOf(instance: InstanceRecord): unknown {
+  return parseJson(instance.params) ?? {};
+}
+
+/**
+ * Sleeps and waits run once: rows written before they stored it say null, and read as 1.
+ * A `do` step's null means unlimited retries.
+ */
+function maxAttemptsOf(step: StepRecord): number | null {
+  return step.maxAttempts ?? (step.type === 'do' ? null : 1);
+}
+
+/** A wait's timeout: stored since run numbers start at 0; for older rows, its deadline less its start. */
+function timeoutMsOf(step: StepRecord): number | null {
+  if (step.timeoutMs !== null || step.type !== 'waitForEvent' || step.wakeAt === null) return step.timeoutMs;
+  return step.wakeAt - step.createdAt;
+}
+
 export function stepViewOf(step: StepRecord): StepView {
   return {
     id: step.id,
     runNumber: step.runNumber,
+    stepKey: step.name,
     name: step.name,
     type: step.type,
     status: step.status,
     attempts: step.attempts,
-    maxAttempts: step.maxAttempts,
-    timeoutMs: step.timeoutMs,
+    maxAttempts: maxAttemptsOf(step),
+    timeoutMs: timeoutMsOf(step),
     nextRetryAt: isoOrNull(step.nextRetryAt),
     wakeAt: isoOrNull(step.wakeAt),
     waitEventType: step.waitEventType,
@@ -163,7 +186,7 @@ export function eventViewOf(event: EventRecord): EventView {
     payload: parseJson(event.payload) ?? null,
     createdAt: iso(event.createdAt),
     deliveredAt: isoOrNull(event.deliveredAt),
-    consumedByStep: event.consumedByStep,
+    consumedByStepKey: event.consumedByStep,
   };
 }
 
@@ -171,7 +194,7 @@ export function logViewOf(log: LogRecord): LogView {
   return {
     id: String(log.id),
     runNumber: log.runNumber,
-    stepName: log.stepName,
+    stepKey: log.stepName,
     attempt: log.attempt,
     level: log.level,
     category: log.category,

@@ -122,7 +122,7 @@ export function addReadCommands(instances: Command, runtime: CliRuntime): void {
         output.out(`Run ${history.runNumber}\n\nSteps`);
         table(output, ['STEP', 'TYPE', 'STATUS', 'ATTEMPTS', 'UPDATED'], history.steps.map((s) => [s.name, s.type, paint(output, s.status), String(s.attempts), cell(s.updatedAt)]));
         output.out('\nEvents');
-        table(output, ['ID', 'TYPE', 'CREATED', 'CONSUMED BY'], history.events.map((e) => [e.id, e.type, cell(e.createdAt), cell(e.consumedByStep)]));
+        table(output, ['ID', 'TYPE', 'CREATED', 'CONSUMED BY'], history.events.map((e) => [e.id, e.type, cell(e.createdAt), cell(e.consumedByStepKey)]));
         if (history.logs) {
           output.out('\nLogs');
           for (const log of history.logs) printLog(output, log);

@@ -3,10 +3,11 @@ import type { LogLevel } from '../definition/types';
 import { LOG_LEVELS } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
 import { CursorCodec, isListPosition, isLogPosition, isSequencePosition } from '../cursors';
+import { type PagePlan, pageOf, planPage } from './page-rules';
 import { normalizeLogCategory } from '../step/step-log';
 import { EngineError, instanceNotFound } from '../errors';
 import { assertInstanceId } from '../identifiers';
-import { INSTANCE_STATUSES, type InstanceKey, type InstanceStatus } from '../model';
+import { FIRST_RUN_NUMBER, INSTANCE_STATUSES, type InstanceKey, type InstanceStatus } from '../model';
 import type { PageQuery } from '../ports/store';
 import {
   type EventView,
@@ -59,8 +60,6 @@ export interface History {
   logsHasNextPage?: boolean;
 }
 
-export const DEFAULT_PAGE_SIZE = 25;
-
 /** What a list cursor is valid for: the workflow and the status filter it was issued with. */
 export function listCursorScope(workflowName: string, status?: InstanceStatus): string {
   return `instances:${workflowName}:${status ?? '*'}`;
@@ -96,63 +95,64 @@ export class InstanceQueries {
 
   async list(workflowName: string, options: ListInstancesOptions = {}): Promise<InstancePage> {
     this.deps.registry.require(workflowName);
-    const limit = this.pageSize(options.pageSize);
     assertOneOf('status', options.status, INSTANCE_STATUSES);
     const scope = listCursorScope(workflowName, options.status);
     const cursors = await this.cursors();
-    const after = options.cursor ? cursors.decode(scope, options.cursor, isListPosition) : undefined;
-    const rows = await this.deps.store.listInstances({ workflowName, status: options.status, order: 'desc', limit: limit + 1, after });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const hasNextPage = rows.length > limit;
-    return {
-      instances: page.map(summaryOf),
-      ...(hasNextPage ? { cursor: cursors.encode(scope, { createdAt: last.createdAt, instanceId: last.instanceId }) } : {}),
-      hasNextPage,
-    };
+    // Newest first, always: a list cursor only carries its page size.
+    const plan = planPage(cursors, scope, { ...options, order: 'desc' }, { ...this.pageRules, isPosition: isListPosition });
+    const rows = await this.deps.store.listInstances({ workflowName, status: options.status, order: 'desc', limit: plan.pageSize + 1, after: plan.after });
+    const page = pageOf(cursors, scope, plan, rows, (row) => ({ createdAt: row.createdAt, instanceId: row.instanceId }));
+    return { instances: page.rows.map(summaryOf), ...(page.cursor ? { cursor: page.cursor } : {}), hasNextPage: page.hasNextPage };
   }
 
+  /**
+   * One run's steps, events and (when asked) logs, each paged on its own. A run after the
+   * current one has nothing yet: an empty history, not an error (as the original fragment answers).
+   */
   async history(key: InstanceKey, options: HistoryOptions = {}): Promise<History> {
     const instance = await this.find(key);
     const runNumber = options.runNumber ?? instance.runNumber;
-    if (!Number.isInteger(runNumber) || runNumber < 1 || runNumber > instance.runNumber) {
-      throw new EngineError('VALIDATION_ERROR', `runNumber must be between 1 and ${instance.runNumber}`, {
-        issues: [`runNumber: this instance has runs 1 to ${instance.runNumber}`],
+    if (!Number.isInteger(runNumber) || runNumber < FIRST_RUN_NUMBER) {
+      throw new EngineError('VALIDATION_ERROR', `runNumber must be a whole number from ${FIRST_RUN_NUMBER}`, {
+        issues: [`runNumber: this instance has runs ${FIRST_RUN_NUMBER} to ${instance.runNumber}`],
       });
     }
-    const limit = this.pageSize(options.pageSize);
     assertOneOf('order', options.order, ['asc', 'desc']);
     assertOneOf('logLevel', options.logLevel, LOG_LEVELS);
-    const order = options.order ?? 'asc';
     const cursors = await this.cursors();
     const run = { key, runNumber };
-    const scope = (stream: string) => `${stream}:${key.workflowName}:${key.instanceId}:${runNumber}:${order}`;
-    const page = (streamScope: string, cursor: string | undefined, isPosition = isSequencePosition): PageQuery<number> => ({
-      limit: limit + 1,
-      order,
-      after: cursor ? cursors.decode(streamScope, cursor, isPosition) : undefined,
-    });
+    const scope = (stream: string) => `${stream}:${key.workflowName}:${key.instanceId}:${runNumber}`;
+    const plan = <T>(streamScope: string, cursor: string | undefined, isPosition: (position: unknown) => position is T) =>
+      planPage(cursors, streamScope, { cursor, pageSize: options.pageSize, order: options.order }, { ...this.pageRules, isPosition });
+    const read = (streamPlan: PagePlan<number>): PageQuery<number> => ({ limit: streamPlan.pageSize + 1, order: streamPlan.order, after: streamPlan.after });
 
-    const steps = await this.deps.store.listSteps({ ...run, ...page(scope('steps'), options.stepsCursor) });
-    const events = await this.deps.store.listEvents({ ...run, ...page(scope('events'), options.eventsCursor) });
+    const stepsPlan = plan(scope('steps'), options.stepsCursor, isSequencePosition);
+    const eventsPlan = plan(scope('events'), options.eventsCursor, isSequencePosition);
+    const steps = pageOf(cursors, scope('steps'), stepsPlan, await this.deps.store.listSteps({ ...run, ...read(stepsPlan) }), (s) => s.seq);
+    const events = pageOf(cursors, scope('events'), eventsPlan, await this.deps.store.listEvents({ ...run, ...read(eventsPlan) }), (e) => e.seq);
     const history: History = {
       runNumber,
-      ...paged(cursors, 'steps', scope('steps'), steps, limit, (s) => s.seq, stepViewOf),
-      ...paged(cursors, 'events', scope('events'), events, limit, (e) => e.seq, eventViewOf),
-    } as History;
+      steps: steps.rows.map(stepViewOf),
+      ...(steps.cursor ? { stepsCursor: steps.cursor } : {}),
+      stepsHasNextPage: steps.hasNextPage,
+      events: events.rows.map(eventViewOf),
+      ...(events.cursor ? { eventsCursor: events.cursor } : {}),
+      eventsHasNextPage: events.hasNextPage,
+    };
     if (options.includeLogs) {
       // Filtered by the category as it is stored: the same cut a workflow's category went through.
       const category = options.logCategory === undefined ? undefined : normalizeLogCategory(options.logCategory);
       const logScope = `${scope('logs')}:${options.logLevel ?? '*'}:${category ?? '*'}`;
-      const logs = await this.deps.store.listLogs({
-        ...run,
-        ...page(logScope, options.logsCursor, isLogPosition),
-        levels: options.logLevel ? LOG_LEVELS.slice(LOG_LEVELS.indexOf(options.logLevel)) : undefined,
-        category,
-      });
-      Object.assign(history, paged(cursors, 'logs', logScope, logs, limit, (l) => l.id, logViewOf));
+      const logsPlan = plan(logScope, options.logsCursor, isLogPosition);
+      const levels = options.logLevel ? LOG_LEVELS.slice(LOG_LEVELS.indexOf(options.logLevel)) : undefined;
+      const logs = pageOf(cursors, logScope, logsPlan, await this.deps.store.listLogs({ ...run, ...read(logsPlan), levels, category }), (l) => l.id);
+      Object.assign(history, { logs: logs.rows.map(logViewOf), ...(logs.cursor ? { logsCursor: logs.cursor } : {}), logsHasNextPage: logs.hasNextPage });
     }
     return history;
+  }
+
+  private get pageRules() {
+    return { defaultOrder: 'desc' as const, maxPageSize: this.deps.limits.maxPageSize };
   }
 
   private async find(key: InstanceKey) {
@@ -164,27 +164,6 @@ export class InstanceQueries {
     }
     return instance;
   }
-
-  private pageSize(pageSize = DEFAULT_PAGE_SIZE): number {
-    const max = this.deps.limits.maxPageSize;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > max) {
-      throw new EngineError('VALIDATION_ERROR', `pageSize must be a whole number from 1 to ${max}`, {
-        issues: [`pageSize must be a whole number from 1 to ${max}`],
-      });
-    }
-    return pageSize;
-  }
-}
-
-/** `{ [name]: views, [name]Cursor?, [name]HasNextPage }` for one stream. */
-function paged<R, V>(cursors: CursorCodec, name: string, scope: string, rows: R[], limit: number, position: (row: R) => number, view: (row: R) => V) {
-  const page = rows.slice(0, limit);
-  const hasNextPage = rows.length > limit;
-  return {
-    [name]: page.map(view),
-    ...(hasNextPage ? { [`${name}Cursor`]: cursors.encode(scope, position(page[page.length - 1])) } : {}),
-    [`${name}HasNextPage`]: hasNextPage,
-  };
 }
 
 /** The programmatic client takes the same values the HTTP API does. */

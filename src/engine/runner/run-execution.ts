@@ -2,7 +2,6 @@ import type { LogLevel, WorkflowDefinition, WorkflowEvent } from '../definition/
 import type { EngineDeps } from '../engine-deps';
 import { type ErrorInfo, StoreWriteError, toErrorInfo } from '../errors';
 import { type ExecutionScope, outsideScope, runInScope } from '../execution-scope';
-import { parseJson } from '../json';
 import type { EventRecord, StepRecord, StepType } from '../model';
 import type { ClaimedRun, EventDelivery, LeaseCheck } from '../ports/store';
 import { isDatabaseUnavailable, StoreDataError } from '../ports/store-errors';
@@ -15,6 +14,7 @@ import { LeaseLostError } from './lease-lost-error';
 import { ProgressWriter } from './progress-writer';
 import { type EndingContext, writeRelease, writeRunEnd, writeRunOutput, writeSuspension } from './run-endings';
 import { RunLog } from './run-log';
+import { paramsOf } from '../views';
 
 
 /**
@@ -60,7 +60,7 @@ export class RunExecution implements StepHost {
     if (this.claim.firstClaim) this.systemLog('info', `Run ${this.scope.runNumber} started`);
     const { instance } = this.claim;
     const event: WorkflowEvent = {
-      payload: parseJson(instance.params),
+      payload: paramsOf(instance),
       timestamp: new Date(instance.createdAt),
       instanceId: instance.instanceId,
       workflowName: instance.workflowName,

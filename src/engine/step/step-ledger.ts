@@ -108,7 +108,8 @@ export class StepLedger {
       seq: previous?.seq ?? this.nextSeq++,
       status: 'running',
       attempts: 0,
-      maxAttempts: null,
+      // A sleep or a wait runs once; a `do` step says how often it may run.
+      maxAttempts: type === 'do' ? null : 1,
       timeoutMs: null,
       nextRetryAt: null,
       wakeAt: null,

@@ -21,15 +21,17 @@ export async function runWaitStep(
 ): Promise<unknown> {
   const type = options?.type;
   let deadline = stored?.wakeAt;
+  let timeoutMs = stored?.timeoutMs ?? null;
   if (deadline == null) {
     if (!isValidId(type)) return failStep(host, name, 'waitForEvent', errorInfo('InvalidEventTypeError', `Invalid event type ${describe(type)}`));
     try {
-      deadline = host.now() + parseDuration(options.timeout ?? DEFAULT_EVENT_TIMEOUT, { minMs: SECOND, maxMs: MAX_DURATION_MS });
+      timeoutMs = parseDuration(options.timeout ?? DEFAULT_EVENT_TIMEOUT, { minMs: SECOND, maxMs: MAX_DURATION_MS });
     } catch (error) {
       return failStep(host, name, 'waitForEvent', toErrorInfo(error));
     }
+    deadline = host.now() + timeoutMs;
   }
-  const waiting = host.record(name, 'waitForEvent', { status: 'waiting', wakeAt: deadline, waitEventType: type });
+  const waiting = host.record(name, 'waitForEvent', { status: 'waiting', wakeAt: deadline, timeoutMs, waitEventType: type });
   if (!host.startWork()) {
     host.defer(waiting);
     return host.park(name, host.now());

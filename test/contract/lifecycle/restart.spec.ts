@@ -81,10 +81,10 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
         expect(run1.steps.map((s) => [s.name, s.status])).toEqual(RUN1_STEPS[state]);
         expect(run1.steps).toEqual(run1Before.steps);
         const old = run1.events.find((e) => e.id === 'old-event');
-        expect(old).toMatchObject({ runNumber: 1, type: 'go', payload: 'old', deliveredAt: null, consumedByStep: null });
+        expect(old).toMatchObject({ runNumber: 1, type: 'go', payload: 'old', deliveredAt: null, consumedByStepKey: null });
         expect(run1.logs!.length).toBeGreaterThanOrEqual(run1Before.logs!.length);
         if (state === 'complete') {
-          expect(run1.events.find((e) => e.id === 'first-event')).toMatchObject({ payload: 'first', consumedByStep: 'w' });
+          expect(run1.events.find((e) => e.id === 'first-event')).toMatchObject({ payload: 'first', consumedByStepKey: 'w' });
           expect(run1.logs!.map((l) => l.message)).toContain('after a in run 1');
         }
         if (state === 'errored') expect(run1.logs!.some((l) => l.level === 'error' && /boom/.test(l.message))).toBe(true);
@@ -95,7 +95,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
         expect((await t.client.get('life', 'x')).details).toEqual({ status: 'complete', output: { a: 'a2', got: 'new' } });
         expect(life.aRuns.filter((run) => run === 2)).toHaveLength(1);
         const finalRun2 = await historyOf(t, 'life', 'x', 2);
-        expect(finalRun2.events.map((e) => [e.payload, e.consumedByStep])).toEqual([['new', 'w']]);
+        expect(finalRun2.events.map((e) => [e.payload, e.consumedByStepKey])).toEqual([['new', 'w']]);
         // Run 1 is still as it was.
         expect((await historyOf(t, 'life', 'x', 1)).events.find((e) => e.id === 'old-event')?.deliveredAt).toBeNull();
         expect((await historyOf(t, 'life', 'x', 1)).steps).toEqual(run1.steps);

@@ -51,14 +51,14 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       expect(await details('logging', 'i1')).toEqual({ status: 'complete', output: 'ok' });
     }
 
-    it('records stepName and attempt inside steps, null outside, and isReplay only for lines re-executed during replay', async () => {
+    it('records stepKey and attempt inside steps, null outside, and isReplay only for lines re-executed during replay', async () => {
       await runLogWorkflow();
       const lines = (await logs('logging', 'i1'))
         .filter((l) => l.category !== 'system' || l.message === 'done')
-        .map(({ level, category, stepName, attempt, isReplay, message, data }) => ({
+        .map(({ level, category, stepKey, attempt, isReplay, message, data }) => ({
           level,
           category,
-          stepName,
+          stepKey,
           attempt,
           isReplay,
           message,
@@ -66,21 +66,21 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
         }));
       expect(lines).toEqual([
         // first claim: nothing is replayed
-        { level: 'info', category: 'workflow', stepName: null, attempt: null, isReplay: false, message: 'before first step', data: null },
-        { level: 'info', category: 'workflow', stepName: 'fetch', attempt: 1, isReplay: false, message: 'inside fetch', data: { attempt: 1 } },
-        { level: 'warn', category: 'audit', stepName: null, attempt: null, isReplay: false, message: 'between', data: { n: 1 } },
+        { level: 'info', category: 'workflow', stepKey: null, attempt: null, isReplay: false, message: 'before first step', data: null },
+        { level: 'info', category: 'workflow', stepKey: 'fetch', attempt: 1, isReplay: false, message: 'inside fetch', data: { attempt: 1 } },
+        { level: 'warn', category: 'audit', stepKey: null, attempt: null, isReplay: false, message: 'between', data: { n: 1 } },
         // second claim: replay up to the sleep that was not completed yet
-        { level: 'info', category: 'workflow', stepName: null, attempt: null, isReplay: true, message: 'before first step', data: null },
-        { level: 'warn', category: 'audit', stepName: null, attempt: null, isReplay: true, message: 'between', data: { n: 1 } },
-        { level: 'info', category: 'workflow', stepName: null, attempt: null, isReplay: false, message: 'after sleep', data: null },
-        { level: 'debug', category: 'workflow', stepName: 'flaky', attempt: 1, isReplay: false, message: 'flaky try', data: null },
+        { level: 'info', category: 'workflow', stepKey: null, attempt: null, isReplay: true, message: 'before first step', data: null },
+        { level: 'warn', category: 'audit', stepKey: null, attempt: null, isReplay: true, message: 'between', data: { n: 1 } },
+        { level: 'info', category: 'workflow', stepKey: null, attempt: null, isReplay: false, message: 'after sleep', data: null },
+        { level: 'debug', category: 'workflow', stepKey: 'flaky', attempt: 1, isReplay: false, message: 'flaky try', data: null },
         // third claim: replay up to the step waiting for its retry
-        { level: 'info', category: 'workflow', stepName: null, attempt: null, isReplay: true, message: 'before first step', data: null },
-        { level: 'warn', category: 'audit', stepName: null, attempt: null, isReplay: true, message: 'between', data: { n: 1 } },
-        { level: 'info', category: 'workflow', stepName: null, attempt: null, isReplay: true, message: 'after sleep', data: null },
-        { level: 'debug', category: 'workflow', stepName: 'flaky', attempt: 2, isReplay: false, message: 'flaky try', data: null },
+        { level: 'info', category: 'workflow', stepKey: null, attempt: null, isReplay: true, message: 'before first step', data: null },
+        { level: 'warn', category: 'audit', stepKey: null, attempt: null, isReplay: true, message: 'between', data: { n: 1 } },
+        { level: 'info', category: 'workflow', stepKey: null, attempt: null, isReplay: true, message: 'after sleep', data: null },
+        { level: 'debug', category: 'workflow', stepKey: 'flaky', attempt: 2, isReplay: false, message: 'flaky try', data: null },
         // 'system' is reserved: a user line asking for it gets the default category
-        { level: 'error', category: 'workflow', stepName: null, attempt: null, isReplay: false, message: 'done', data: { ok: true } },
+        { level: 'error', category: 'workflow', stepKey: null, attempt: null, isReplay: false, message: 'done', data: { ok: true } },
       ]);
     });
 
@@ -88,16 +88,16 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       await runLogWorkflow();
       const system = await logs('logging', 'i1', { logCategory: 'system' });
       expect(system.every((l) => l.category === 'system' && l.isReplay === false)).toBe(true);
-      expect(system.map(({ level, stepName, attempt, message }) => ({ level, stepName, attempt, message }))).toEqual([
-        { level: 'info', stepName: null, attempt: null, message: expect.stringMatching(/run 1 started/i) },
-        { level: 'warn', stepName: 'flaky', attempt: 1, message: expect.stringMatching(/attempt 1 failed.*first try fails/i) },
+      expect(system.map(({ level, stepKey, attempt, message }) => ({ level, stepKey, attempt, message }))).toEqual([
+        { level: 'info', stepKey: null, attempt: null, message: expect.stringMatching(/run 1 started/i) },
+        { level: 'warn', stepKey: 'flaky', attempt: 1, message: expect.stringMatching(/attempt 1 failed.*first try fails/i) },
         {
           level: 'info',
-          stepName: 'flaky',
+          stepKey: 'flaky',
           attempt: 1,
           message: expect.stringMatching(new RegExp(`retry scheduled.*${iso(T0 + MINUTE + SECOND).replace(/\./g, '\\.')}`, 'i')),
         },
-        { level: 'info', stepName: null, attempt: null, message: expect.stringMatching(/run 1 completed/i) },
+        { level: 'info', stepKey: null, attempt: null, message: expect.stringMatching(/run 1 completed/i) },
       ]);
     });
 

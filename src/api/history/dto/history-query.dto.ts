@@ -6,14 +6,14 @@ import { LOG_LEVELS, type LogLevel } from '../../../engine/definition/types';
 import { PageSizeQueryDto } from '../../instances/dto/list-instances.query.dto';
 
 export class HistoryQueryDto extends PageSizeQueryDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'Which run (default: the current one).' })
+  @ApiPropertyOptional({ minimum: 0, description: 'Which run: 0 is the first (default: the current one). A later run than the current one is empty.' })
   @IsOptional()
   @Transform(toInteger)
   @IsInt()
-  @Min(1)
+  @Min(0)
   runNumber?: number;
 
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc', description: "Newest first by default. A cursor's own order wins over this." })
   @IsOptional()
   @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';

@@ -9,13 +9,16 @@ const nullableTime = { nullable: true, type: String, example: null };
 
 export class StepDto implements StepView {
   @ApiProperty({ example: '0b8f…' }) id!: string;
-  @ApiProperty({ example: 1 }) runNumber!: number;
+  @ApiProperty({ example: 0 }) runNumber!: number;
+  @ApiProperty({ example: 'charge card', description: 'What identifies the step in its run: its name.' }) stepKey!: string;
   @ApiProperty({ example: 'charge card' }) name!: string;
   @ApiProperty({ enum: STEP_TYPES }) type!: StepType;
   @ApiProperty({ enum: STEP_STATUSES }) status!: StepStatus;
   @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiProperty({ nullable: true, type: Number, example: 6, description: 'null when retries are unlimited' }) maxAttempts!: number | null;
-  @ApiProperty({ nullable: true, type: Number, example: 600000 }) timeoutMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 6, description: '1 for sleep and waitForEvent; for do, null when retries are unlimited' })
+  maxAttempts!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 600000, description: "do: each attempt's timeout; waitForEvent: the wait's timeout; sleep: null" })
+  timeoutMs!: number | null;
   @ApiProperty(nullableTime) nextRetryAt!: string | null;
   @ApiProperty({ ...nullableTime, description: 'sleep: when it wakes; waitForEvent: when it times out' }) wakeAt!: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) waitEventType!: string | null;
@@ -27,18 +30,18 @@ export class StepDto implements StepView {
 
 export class EventDto implements EventView {
   @ApiProperty({ example: 'evt-1' }) id!: string;
-  @ApiProperty({ example: 1 }) runNumber!: number;
+  @ApiProperty({ example: 0 }) runNumber!: number;
   @ApiProperty({ example: 'approval' }) type!: string;
   @ApiProperty({ example: { approved: true } }) payload!: unknown;
   @ApiProperty({ example: '2026-11-29T10:05:00.000Z' }) createdAt!: string;
   @ApiProperty(nullableTime) deliveredAt!: string | null;
-  @ApiProperty({ nullable: true, type: String, example: 'wait for decision' }) consumedByStep!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'wait for decision' }) consumedByStepKey!: string | null;
 }
 
 export class LogDto implements LogView {
   @ApiProperty({ example: '42' }) id!: string;
-  @ApiProperty({ example: 1 }) runNumber!: number;
-  @ApiProperty({ nullable: true, type: String, example: 'charge card' }) stepName!: string | null;
+  @ApiProperty({ example: 0 }) runNumber!: number;
+  @ApiProperty({ nullable: true, type: String, example: 'charge card', description: 'The step that wrote it; null for the workflow body.' }) stepKey!: string | null;
   @ApiProperty({ nullable: true, type: Number, example: 1 }) attempt!: number | null;
   @ApiProperty({ enum: LOG_LEVELS }) level!: LogLevel;
   @ApiProperty({ example: 'workflow' }) category!: string;
@@ -49,7 +52,7 @@ export class LogDto implements LogView {
 }
 
 export class HistoryDto implements History {
-  @ApiProperty({ example: 1 }) runNumber!: number;
+  @ApiProperty({ example: 0, description: 'The run shown; a run that never happened has no steps, events or logs.' }) runNumber!: number;
   @ApiProperty({ type: [StepDto] }) steps!: StepDto[];
   @ApiProperty({ type: [EventDto] }) events!: EventDto[];
   @ApiPropertyOptional() stepsCursor?: string;

@@ -26,12 +26,15 @@ export class InstancePageDto implements InstancePage {
 }
 
 export class CurrentStepDto implements CurrentStepView {
+  @ApiProperty({ example: 'wait for decision', description: 'What identifies the step in its run: its name.' }) stepKey!: string;
   @ApiProperty({ example: 'wait for decision' }) name!: string;
   @ApiProperty({ enum: STEP_TYPES }) type!: StepType;
   @ApiProperty({ enum: STEP_STATUSES }) status!: StepStatus;
   @ApiProperty({ example: 0 }) attempts!: number;
-  @ApiProperty({ nullable: true, type: Number, example: null }) maxAttempts!: number | null;
-  @ApiProperty({ nullable: true, type: Number, example: null }) timeoutMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 1, description: '1 for sleep and waitForEvent; for do, null when retries are unlimited' })
+  maxAttempts!: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 86400000, description: "do: each attempt's timeout; waitForEvent: the wait's timeout; sleep: null" })
+  timeoutMs!: number | null;
   @ApiProperty({ nullable: true, type: String, example: null }) nextRetryAt!: string | null;
   @ApiProperty({ nullable: true, type: String, example: '2026-11-29T11:00:00.000Z' }) wakeAt!: string | null;
   @ApiProperty({ nullable: true, type: String, example: 'approval' }) waitEventType!: string | null;
@@ -41,8 +44,8 @@ export class CurrentStepDto implements CurrentStepView {
 
 export class InstanceMetaDto implements InstanceMeta {
   @ApiProperty({ example: 'approval' }) workflowName!: string;
-  @ApiProperty({ example: 1 }) runNumber!: number;
-  @ApiProperty({ example: { requester: 'ada', amount: 120 } }) params!: unknown;
+  @ApiProperty({ example: 0, description: 'The current run: 0 is the first, each restart adds one.' }) runNumber!: number;
+  @ApiProperty({ example: { requester: 'ada', amount: 120 }, description: '`{}` when created without params.' }) params!: unknown;
   @ApiProperty({ description: 'A pause was asked while running; it takes effect at the next step boundary.' })
   pauseRequested!: boolean;
   @ApiProperty({ example: '2026-11-29T10:00:00.000Z' }) createdAt!: string;

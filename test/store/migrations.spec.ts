@@ -1,0 +1,100 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/persistence/data-source-options';
+import { createTestDatabase, TEST_DATABASES, type DatabaseKind } from '../support/databases';
+
+/** A database at the schema before the zero-based run numbers, with two runs of one instance. */
+async function seedOneBasedRuns(dataSource: DataSource, kind: DatabaseKind): Promise<void> {
+  const at = kind === 'postgres' ? `'2026-11-01T10:00:00.000Z'` : '1793527200000';
+  const key = `'renumbered', 'r-1'`;
+  await dataSource.query(`INSERT INTO workflow_instance (workflow_name, instance_id, run_number, status, created_at, updated_at) VALUES (${key}, 2, 'running', ${at}, ${at})`);
+  await dataSource.query(`INSERT INTO workflow_task (workflow_name, instance_id, run_number, kind, due_at) VALUES (${key}, 2, 0, ${at})`);
+  // The same step name in both runs: the key (…, run_number, name) collides if run 2 moves before run 1.
+  for (const run of [1, 2]) {
+    await dataSource.query(
+      `INSERT INTO workflow_step (workflow_name, instance_id, run_number, name, id, seq, type, status, attempts, created_at, updated_at)
+       VALUES (${key}, ${run}, 'charge', 'step-${run}', 1, 'do', 'completed', 1, ${at}, ${at})`,
+    );
+  }
+  await dataSource.query(`INSERT INTO workflow_event (workflow_name, instance_id, id, run_number, seq, type, created_at) VALUES (${key}, 'e-1', 2, 1, 'paid', ${at})`);
+  const lines: Array<[number, string, string | null, string]> = [
+    [1, 'system', null, 'Run 1 started'],
+    [1, 'system', null, 'Run 1 errored: Error: first line\nRun 7 started, said the second line'],
+    [2, 'system', null, 'Restarted (run 1 was errored)'],
+    [2, 'system', null, 'Run 2 started'],
+    [2, 'system', null, 'Run 12 completed'],
+    // Not the engine's run lines: left as they are.
+    [2, 'workflow', null, 'Run 2 started'],
+    [2, 'system', 'charge', 'Run 2 started'],
+    [2, 'system', null, 'Run two started'],
+  ];
+  for (const [run, category, step, message] of lines) {
+    await dataSource.query(
+      `INSERT INTO workflow_log (workflow_name, instance_id, run_number, step_name, level, category, message, is_replay, created_at)
+       VALUES (${key}, ${run}, ${step === null ? 'NULL' : `'${step}'`}, 'info', '${category}', '${message.replace(/'/g, "''")}', false, ${at})`,
+    );
+  }
+}
+
+async function runNumbers(dataSource: DataSource) {
+  const read = async (table: string, order = 'run_number') =>
+    (await dataSource.query(`SELECT run_number FROM ${table} ORDER BY ${order}`)).map((row: { run_number: number | string }) => Number(row.run_number));
+  return {
+    instance: await read('workflow_instance'),
+    task: await read('workflow_task'),
+    steps: await read('workflow_step'),
+    events: await read('workflow_event'),
+    logs: await read('workflow_log', 'id'),
+    messages: (await dataSource.query('SELECT message FROM workflow_log ORDER BY id')).map((row: { message: string }) => row.message),
+  };
+}
+
+describe.each(TEST_DATABASES)('the zero-based run numbers migration on %s', (kind) => {
+  it('moves every stored run down one, "Run N" system lines included, and back down again', async () => {
+    const database = await createTestDatabase(kind);
+    const options = dataSourceOptions({ url: database.url });
+    const migrations = options.migrations as unknown[];
+    const before = new DataSource({ ...options, migrations: migrations.slice(0, -1) } as typeof options);
+    const after = new DataSource(options);
+    try {
+      await before.initialize();
+      await before.runMigrations();
+      await seedOneBasedRuns(before, kind);
+      await before.destroy();
+
+      await after.initialize();
+      expect((await after.runMigrations({ transaction: 'all' })).map((m) => m.name)).toEqual([expect.stringMatching(/^ZeroBasedRunNumbers/)]);
+      expect(await runNumbers(after)).toEqual({
+        instance: [1],
+        task: [1],
+        steps: [0, 1],
+        events: [1],
+        logs: [0, 0, 1, 1, 1, 1, 1, 1],
+        messages: [
+          'Run 0 started',
+          'Run 0 errored: Error: first line\nRun 7 started, said the second line',
+          'Restarted (run 0 was errored)',
+          'Run 1 started',
+          'Run 11 completed',
+          'Run 2 started',
+          'Run 2 started',
+          'Run two started',
+        ],
+      });
+
+      await after.undoLastMigration({ transaction: 'all' });
+      const restored = await runNumbers(after);
+      expect(restored.steps).toEqual([1, 2]);
+      expect(restored.messages.slice(0, 5)).toEqual([
+        'Run 1 started',
+        'Run 1 errored: Error: first line\nRun 7 started, said the second line',
+        'Restarted (run 1 was errored)',
+        'Run 2 started',
+        'Run 12 completed',
+      ]);
+    } finally {
+      if (before.isInitialized) await before.destroy();
+      if (after.isInitialized) await after.destroy();
+      await database.drop();
+    }
+  });
+});
