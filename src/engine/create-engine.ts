@@ -7,6 +7,7 @@ import { type Clock, systemClock } from './ports/clock';
 import { type IdGenerator, uuidGenerator } from './ports/id-generator';
 import { type EngineLogger, silentLogger } from './ports/logger';
 import type { WorkflowStore } from './ports/store';
+import { type EngineTelemetry, noTelemetry } from './ports/telemetry';
 import { Runner } from './runner/runner';
 import { RUNNER_DEFAULTS } from './runner/runner-defaults';
 import { WorkflowsClient } from './workflows-client';
@@ -17,6 +18,7 @@ export interface EngineOptions {
   clock?: Clock;
   ids?: IdGenerator;
   logger?: EngineLogger;
+  telemetry?: EngineTelemetry;
   limits?: Partial<EngineLimits>;
   leaseMs?: number;
   runnerId?: string;
@@ -41,6 +43,7 @@ export function createEngine(options: EngineOptions): Engine {
     clock: options.clock ?? systemClock,
     ids: options.ids ?? uuidGenerator,
     logger: options.logger ?? silentLogger,
+    telemetry: options.telemetry ?? noTelemetry,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     leaseMs: options.leaseMs ?? RUNNER_DEFAULTS.leaseMs,
     runnerId: options.runnerId ?? `runner-${randomUUID()}`,

@@ -5,6 +5,7 @@ import type { Clock } from './ports/clock';
 import type { IdGenerator } from './ports/id-generator';
 import type { EngineLogger } from './ports/logger';
 import type { WorkflowStore } from './ports/store';
+import type { EngineTelemetry } from './ports/telemetry';
 import type { WorkflowsApi } from './workflows-api';
 
 /** Everything the engine's parts share, assembled once by `createEngine`. */
@@ -14,6 +15,8 @@ export interface EngineDeps {
   clock: Clock;
   ids: IdGenerator;
   logger: EngineLogger;
+  /** Told of runs, steps and claims, for logs, metrics and traces. */
+  telemetry: EngineTelemetry;
   limits: EngineLimits;
   /** How long a claim holds a run before another runner may take it over. */
   leaseMs: number;

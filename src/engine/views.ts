@@ -1,3 +1,4 @@
+import type { WorkflowEvent } from './definition/types';
 import type { ErrorInfo } from './errors';
 import { parseJson } from './json';
 import type { EventRecord, InstanceRecord, InstanceStatus, LogRecord, StepRecord } from './model';
@@ -141,6 +142,17 @@ export function instanceViewOf(instance: InstanceRecord, lastStep: StepRecord | 
 /** An instance's params as its workflow sees them: `{}` when it was created without any. */
 export function paramsOf(instance: InstanceRecord): unknown {
   return parseJson(instance.params) ?? {};
+}
+
+/** What a run's workflow code receives as its event. */
+export function workflowEventOf(instance: InstanceRecord, runNumber: number): WorkflowEvent {
+  return {
+    payload: paramsOf(instance),
+    timestamp: new Date(instance.createdAt),
+    instanceId: instance.instanceId,
+    workflowName: instance.workflowName,
+    runNumber,
+  };
 }
 
 /**

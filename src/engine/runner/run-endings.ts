@@ -5,6 +5,7 @@ import { runnerMove } from '../lifecycle/transitions';
 import type { EngineLimits } from '../limits';
 import { type InstanceKey, type TaskRecord, unleasedTask } from '../model';
 import type { Clock } from '../ports/clock';
+import type { ClaimEnd } from '../ports/telemetry';
 import type { BlockedStep } from '../step/step-ledger';
 import type { ProgressWriter } from './progress-writer';
 import type { RunLog } from './run-log';
@@ -24,18 +25,20 @@ function releasedTask(context: EndingContext, dueAt: number | null): TaskRecord 
   return unleasedTask(keyOf(context), context.run.runNumber, 'resume', dueAt);
 }
 
+type RunEnd = Extract<ClaimEnd, { outcome: 'complete' | 'errored' }>;
+
 /** The run is over: complete with `output`, or errored with `error`. */
-export async function writeRunEnd(context: EndingContext, error: ErrorInfo | null, output: string | null): Promise<'complete' | 'errored'> {
+export async function writeRunEnd(context: EndingContext, error: ErrorInfo | null, output: string | null): Promise<RunEnd> {
   const { run, clock, writer, log } = context;
   writer.log(error ? log.systemLine('error', `Run ${run.runNumber} errored: ${error.name}: ${error.message}`) : log.systemLine('info', `Run ${run.runNumber} completed`));
   const { status } = runnerMove(error ? 'failed' : 'completed', false);
   const now = clock.now();
   await writer.finish({ status, output, error, completedAt: now, updatedAt: now });
-  return error ? 'errored' : 'complete';
+  return error ? { outcome: 'errored', error } : { outcome: 'complete' };
 }
 
 /** The workflow returned: complete with its output, unless that cannot be stored. */
-export function writeRunOutput(context: EndingContext, output: unknown, limits: EngineLimits): Promise<'complete' | 'errored'> {
+export function writeRunOutput(context: EndingContext, output: unknown, limits: EngineLimits): Promise<RunEnd> {
   const serialized = serializeJson(output, limits.maxPayloadBytes);
   if (serialized.ok) return writeRunEnd(context, null, serialized.text);
   return writeRunEnd(context, errorInfo('WorkflowOutputError', `The workflow's return value is ${serialized.reason}`), null);
@@ -45,7 +48,7 @@ export function writeRunOutput(context: EndingContext, output: unknown, limits: 
  * Every step left is parked: the run goes back to the queue, due when the earliest of them is
  * (or now, when an event one of them waits for arrived meanwhile), or held when a pause was asked.
  */
-export async function writeSuspension(context: EndingContext, parked: BlockedStep[]): Promise<'suspended'> {
+export async function writeSuspension(context: EndingContext, parked: BlockedStep[]): Promise<ClaimEnd> {
   const waits = parked.flatMap((p) => (p.wait ? [p.wait] : []));
   const earliest = Math.min(...parked.map((p) => p.dueAt));
   await context.writer.commitFenced(async (tx, { pauseRequested }) => {
@@ -60,14 +63,14 @@ export async function writeSuspension(context: EndingContext, parked: BlockedSte
     if (move.queue === 'dueNow') await tx.signalRunnable();
     return move.queue === 'hold' ? [context.log.systemLine('info', 'Paused')] : [];
   });
-  return 'suspended';
+  return { outcome: 'suspended' };
 }
 
 /**
  * Shutdown, for a step that did not finish in time: the run goes back to the queue, due now, for
  * another process to take at once; a pause asked for meanwhile stays asked for.
  */
-export async function writeRelease(context: EndingContext): Promise<void> {
+export async function writeRelease(context: EndingContext): Promise<ClaimEnd> {
   await context.writer.commitFenced(async (tx, { pauseRequested }) => {
     const now = context.clock.now();
     const move = runnerMove('released', pauseRequested);
@@ -75,4 +78,5 @@ export async function writeRelease(context: EndingContext): Promise<void> {
     await tx.putTasks([{ ...releasedTask(context, now), pauseRequested }]);
     await tx.signalRunnable();
   }, 'withinLease');
+  return { outcome: 'released' };
 }

@@ -1,20 +1,21 @@
-import type { LogLevel, WorkflowDefinition, WorkflowEvent } from '../definition/types';
+import type { LogLevel, WorkflowDefinition } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
 import { type ErrorInfo, StoreWriteError, toErrorInfo } from '../errors';
 import { type ExecutionScope, outsideScope, runInScope } from '../execution-scope';
 import type { EventRecord, StepRecord, StepType } from '../model';
 import type { ClaimedRun, EventDelivery, LeaseCheck } from '../ports/store';
 import { isDatabaseUnavailable, StoreDataError } from '../ports/store-errors';
+import type { ClaimEnd, RunObservation } from '../ports/telemetry';
 import { StepApi } from '../step/step-api';
 import type { StepHost } from '../step/step-host';
 import { type BlockedStep, StepLedger } from '../step/step-ledger';
-import { ClaimState, type ExecutionOutcome } from './claim-state';
+import { ClaimState, type ExecutionOutcome, outcomeOf } from './claim-state';
 import { LeaseKeeper } from './lease-keeper';
 import { LeaseLostError } from './lease-lost-error';
 import { ProgressWriter } from './progress-writer';
 import { type EndingContext, writeRelease, writeRunEnd, writeRunOutput, writeSuspension } from './run-endings';
 import { RunLog } from './run-log';
-import { paramsOf } from '../views';
+import { workflowEventOf } from '../views';
 
 
 /**
@@ -35,6 +36,7 @@ export class RunExecution implements StepHost {
   /** An error that ends the run whatever the workflow code does with it (too many steps). */
   private fatal?: ErrorInfo;
   private deliveries: Promise<unknown> = Promise.resolve();
+  readonly observation: RunObservation;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -48,8 +50,10 @@ export class RunExecution implements StepHost {
     this.ledger = new StepLedger(this.scope, storedSteps, stepBudget, deps.limits.maxStepsPerRun);
     this.writer = new ProgressWriter(deps.store, deps.clock, claim.lease, deps.leaseMs);
     this.runLog = new RunLog(this.scope, deps.limits, deps.clock);
-    this.leaseKeeper = new LeaseKeeper(deps.clock, deps.leaseMs, () => this.writer.renew(), (check) => this.notePause(check), (error) => this.abandon(error));
+    const renew = () => this.writer.renew().then((check) => (deps.telemetry.leaseRenewed(this.scope), check));
+    this.leaseKeeper = new LeaseKeeper(deps.clock, deps.leaseMs, renew, (check) => this.notePause(check), (error) => this.abandon(error));
     this.pauseRequested = claim.instance.status === 'waitingForPause';
+    this.observation = deps.telemetry.runClaimed({ ...this.scope, firstClaim: claim.firstClaim });
   }
 
   get limits() {
@@ -58,14 +62,7 @@ export class RunExecution implements StepHost {
 
   async execute(): Promise<ExecutionOutcome> {
     if (this.claim.firstClaim) this.systemLog('info', `Run ${this.scope.runNumber} started`);
-    const { instance } = this.claim;
-    const event: WorkflowEvent = {
-      payload: paramsOf(instance),
-      timestamp: new Date(instance.createdAt),
-      instanceId: instance.instanceId,
-      workflowName: instance.workflowName,
-      runNumber: this.scope.runNumber,
-    };
+    const event = workflowEventOf(this.claim.instance, this.scope.runNumber);
     const api = new StepApi(this);
     // Only now: nothing above may throw and leave a renewal timer holding the lease forever.
     this.leaseKeeper.start();
@@ -74,7 +71,9 @@ export class RunExecution implements StepHost {
       (error: unknown) => this.conclude(() => writeRunEnd(this.ending, this.fatal ?? toErrorInfo(error), null)),
     );
     try {
-      return await this.state.outcome;
+      const end = await this.state.ended;
+      this.observation.ended(end);
+      return outcomeOf(end);
     } finally {
       this.leaseKeeper.stop();
     }
@@ -159,7 +158,9 @@ export class RunExecution implements StepHost {
 
   log(level: LogLevel, message: unknown, data: unknown, category: unknown): void {
     if (!this.state.open) return;
-    this.writer.log(this.runLog.workflowLine(level, message, data, category, this.ledger.replaying));
+    const line = this.runLog.workflowLine(level, message, data, category, this.ledger.replaying);
+    this.writer.log(line);
+    if (!line.isReplay) this.observation.workflowLog(line);
   }
 
   systemLog(level: LogLevel, message: string, step?: { name: string; attempt: number }): void {
@@ -183,7 +184,7 @@ export class RunExecution implements StepHost {
     const released = writeRelease(this.ending);
     // The step in progress writes nothing more.
     this.writer.close();
-    this.over(await released.then(() => 'lost' as const, (error: unknown) => this.lostOutcome(error)));
+    this.over(await released.catch((error: unknown) => this.lostOutcome(error)));
   }
 
   private get ending(): EndingContext {
@@ -191,7 +192,7 @@ export class RunExecution implements StepHost {
   }
 
   /** Chooses how this claim ends, once; a later choice changes nothing. */
-  private conclude(how: () => Promise<ExecutionOutcome>): void {
+  private conclude(how: () => Promise<ClaimEnd>): void {
     if (!this.state.beginEnding()) return;
     void outsideScope(() => how().catch((error: unknown) => this.endAfterFailedWrite(error))).then((outcome) => this.over(outcome));
   }
@@ -200,7 +201,7 @@ export class RunExecution implements StepHost {
    * A write failed. A lost lease or a database still away leaves the run to the queue. Anything
    * else would fail again on every claim: the run ends errored, without the rows that failed.
    */
-  private async endAfterFailedWrite(error: unknown): Promise<ExecutionOutcome> {
+  private async endAfterFailedWrite(error: unknown): Promise<ClaimEnd> {
     if (error instanceof LeaseLostError || isDatabaseUnavailable(error)) return this.lostOutcome(error);
     const info =
       error instanceof StoreDataError
@@ -214,11 +215,11 @@ export class RunExecution implements StepHost {
     }
   }
 
-  private over(outcome: ExecutionOutcome): void {
+  private over(end: ClaimEnd): void {
     // Steps still in flight (a concurrent step that outlived a failure, a timed-out attempt)
     // have nothing left to write to.
     this.writer.close();
-    this.state.end(outcome);
+    this.state.end(end);
   }
 
   /** The lease is gone or the database stayed away: stop writing, leave the run to the queue. */
@@ -228,10 +229,10 @@ export class RunExecution implements StepHost {
     if (this.state.open) this.over(this.lostOutcome(error));
   }
 
-  private lostOutcome(error: unknown): ExecutionOutcome {
+  private lostOutcome(error: unknown): ClaimEnd {
     const message = error instanceof LeaseLostError ? 'Lease lost; stopped advancing the run' : 'Could not persist the run';
     this.deps.logger.warn(message, { ...this.scope, error: toErrorInfo(error) });
-    return 'lost';
+    return { outcome: 'lost' };
   }
 
   /** Suspends once nothing is in progress and something waits, after pending callbacks had a turn. */

@@ -41,9 +41,10 @@ export class Runner {
   }
 
   /** Claims up to `limit` due runs of workflows this process knows. */
-  claim(limit: number): Promise<ClaimedRun[]> {
-    if (this.draining) return Promise.resolve([]);
-    return this.deps.store.claimDue({
+  async claim(limit: number): Promise<ClaimedRun[]> {
+    if (this.draining) return [];
+    const started = this.now();
+    const claimed = await this.deps.store.claimDue({
       now: this.now(),
       limit,
       owner: this.deps.runnerId,
@@ -52,6 +53,8 @@ export class Runner {
       newToken: () => this.deps.ids.next(),
       statuses: { running: runnerMove('claimed', false).status, pausing: runnerMove('claimed', true).status },
     });
+    this.deps.telemetry.claimRound({ durationMs: this.now() - started, claimed: claimed.length });
+    return claimed;
   }
 
   /** The earliest due time of any run this process could claim, or null. */

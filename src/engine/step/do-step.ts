@@ -4,6 +4,7 @@ import { type ErrorInfo, StepResultError, StepTimeoutError, isNonRetryable, toEr
 import { runInScope } from '../execution-scope';
 import { serializeJson } from '../json';
 import type { StepRecord } from '../model';
+import type { AttemptObservation } from '../ports/telemetry';
 import { maxAttemptsOf, resolveRetryPolicy, retryDelayMs } from './retry-policy';
 import { failStep, readResult } from './step-outcome';
 import type { StepHost } from './step-host';
@@ -35,14 +36,17 @@ export async function runDoStep(
 
   const attempt = (stored?.attempts ?? 0) + 1;
   const shape = { attempts: attempt, maxAttempts: maxAttemptsOf(policy), timeoutMs: policy.timeoutMs };
-  const result = await runAttempt(host, name, callback, attempt, policy.timeoutMs);
+  const observed = host.observation.stepAttempt({ name, type: 'do', attempt });
+  const result = await runAttempt(host, name, callback, attempt, policy.timeoutMs, observed);
   if (result.ok) {
     const serialized = serializeJson(result.value, host.limits.maxPayloadBytes);
     if (!serialized.ok) {
       const error = toErrorInfo(new StepResultError(`Step "${name}" returned a value that is ${serialized.reason}`));
+      observed.ended({ ok: false, error, retryAt: null });
       return failStep(host, name, 'do', error, shape);
     }
     const record = host.record(name, 'do', { ...shape, status: 'completed', result: serialized.text, nextRetryAt: null, error: null });
+    observed.ended({ ok: true });
     await host.commit(record);
     return readResult(record);
   }
@@ -50,21 +54,32 @@ export async function runDoStep(
   const error: ErrorInfo = toErrorInfo(result.error);
   host.systemLog('warn', `Attempt ${attempt} failed: ${error.name}: ${error.message}`, { name, attempt });
   const retriesLeft = shape.maxAttempts === null || attempt < shape.maxAttempts;
-  if (isNonRetryable(result.error) || !retriesLeft) return failStep(host, name, 'do', error, shape);
+  if (isNonRetryable(result.error) || !retriesLeft) {
+    observed.ended({ ok: false, error, retryAt: null });
+    return failStep(host, name, 'do', error, shape);
+  }
 
   const nextRetryAt = host.now() + Math.min(retryDelayMs(policy, attempt), MAX_DURATION_MS);
+  observed.ended({ ok: false, error, retryAt: nextRetryAt });
   host.systemLog('info', `Retry scheduled for ${new Date(nextRetryAt).toISOString()}`, { name, attempt });
   host.defer(host.record(name, 'do', { ...shape, status: 'waiting', nextRetryAt, error }));
   return host.park(name, nextRetryAt);
 }
 
 /** Runs one attempt under its timeout; a late result after the timeout is discarded. */
-function runAttempt(host: StepHost, name: string, callback: StepCallback<unknown>, attempt: number, timeoutMs: number): Promise<AttemptResult> {
+function runAttempt(
+  host: StepHost,
+  name: string,
+  callback: StepCallback<unknown>,
+  attempt: number,
+  timeoutMs: number,
+  observed: AttemptObservation,
+): Promise<AttemptResult> {
   return new Promise<AttemptResult>((resolve) => {
     const cancelTimeout = host.setTimer(timeoutMs, () =>
       resolve({ ok: false, error: new StepTimeoutError(`Step "${name}" attempt ${attempt} timed out after ${timeoutMs} ms`) }),
     );
-    runInScope({ ...host.scope, stepName: name, attempt }, async () => callback({ attempt }))
+    runInScope({ ...host.scope, stepName: name, attempt }, () => observed.run(async () => callback({ attempt })))
       .then(
         (value) => resolve({ ok: true, value }),
         (error: unknown) => resolve({ ok: false, error }),

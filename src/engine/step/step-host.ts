@@ -4,6 +4,7 @@ import type { ExecutionScope } from '../execution-scope';
 import type { EngineLimits } from '../limits';
 import type { EventRecord, StepRecord, StepType } from '../model';
 import type { EventDelivery } from '../ports/store';
+import type { RunObservation } from '../ports/telemetry';
 import type { BlockedStep, StepLedger } from './step-ledger';
 
 /**
@@ -15,6 +16,8 @@ export interface StepHost {
   readonly limits: EngineLimits;
   /** The run the steps belong to; a step attempt runs in it, with its name and attempt added. */
   readonly scope: ExecutionScope;
+  /** What the outside is told of this run's steps (logs, metrics, traces). */
+  readonly observation: RunObservation;
   now(): number;
   setTimer(ms: number, callback: () => void): () => void;
 

@@ -43,7 +43,9 @@ export async function runWaitStep(
     if (!event) return undefined;
     const received = { type, payload: parseJson(event.payload) ?? null, timestamp: new Date(event.createdAt).toISOString() };
     const record = host.record(name, 'waitForEvent', { status: 'completed', result: JSON.stringify(received) });
-    await host.commit(record, { event, stepName: name, at: host.now() });
+    const at = host.now();
+    await host.commit(record, { event, stepName: name, at });
+    host.observation.eventDelivered({ type, waitedMs: Math.max(0, at - event.createdAt) });
     return record;
   });
   if (delivered) return readResult(delivered);
