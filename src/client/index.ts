@@ -3,5 +3,6 @@ export { WorkflowsHttpClient, type ActionResult, type HttpClientOptions, type Ti
 export { WorkflowsApiError, WorkflowsNetworkError } from './http-errors';
 export type { CreatedInstance, CreateInstanceInput } from '../engine/lifecycle/create-instances';
 export type { SendEventInput, SentEvent } from '../engine/lifecycle/send-event';
-export type { History, HistoryOptions, InstancePage, ListInstancesOptions } from '../engine/queries/instance-queries';
+export type { History, HistoryOptions } from '../engine/queries/history-query';
+export type { InstancePage, ListInstancesOptions } from '../engine/queries/instance-queries';
 export type { EventView, InstanceDetails, InstanceSummary, InstanceView, LogView, StepView } from '../engine/views';

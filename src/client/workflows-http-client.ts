@@ -1,6 +1,7 @@
 import type { CreatedInstance, CreateInstanceInput } from '../engine/lifecycle/create-instances';
 import type { SendEventInput, SentEvent } from '../engine/lifecycle/send-event';
-import type { History, HistoryOptions, InstancePage, ListInstancesOptions } from '../engine/queries/instance-queries';
+import type { History, HistoryOptions } from '../engine/queries/history-query';
+import type { InstancePage, ListInstancesOptions } from '../engine/queries/instance-queries';
 import type { TickOptions } from '../engine/runner/runner';
 import type { InstanceView } from '../engine/views';
 import type { WorkflowSummary } from '../engine/workflows-api';

@@ -4,6 +4,9 @@ import { isValidId } from './identifiers';
 
 export type PageOrder = 'asc' | 'desc';
 
+/** The largest value of the databases' integer columns (run numbers, sequence numbers). */
+const MAX_INT32 = 2 ** 31 - 1;
+
 /**
  * Where a page ended and how it was asked for. A cursor carries its page size and order, so the
  * next page needs nothing but the cursor (as the original fragment's clients expect).
@@ -57,12 +60,31 @@ export class CursorCodec {
 
 /** A page size as a cursor may carry it; the configured maximum is checked where it is used. */
 function isPageSize(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 2 ** 31 - 1;
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_INT32;
 }
 
 /** A position in a run's steps or events: their sequence number (a 32-bit integer). */
 export function isSequencePosition(position: unknown): position is number {
-  return Number.isInteger(position) && (position as number) >= 0 && (position as number) <= 2 ** 31 - 1;
+  return Number.isInteger(position) && (position as number) >= 0 && (position as number) <= MAX_INT32;
+}
+
+/** A run number as the database keeps it (a 32-bit integer). */
+export function isRunNumber(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_INT32;
+}
+
+/** A position in one run's history stream: the run it pages, and the last row's sequence number or id. */
+export interface RunPosition {
+  run: number;
+  at: number;
+}
+
+/** A check of run positions whose `at` passes `isAt`. */
+export function isRunPosition(isAt: (at: unknown) => at is number) {
+  return (position: unknown): position is RunPosition => {
+    const p = position as Partial<RunPosition> | null;
+    return typeof p === 'object' && p !== null && isRunNumber(p.run) && isAt(p.at) && Object.keys(p).length === 2;
+  };
 }
 
 /** A position in a run's log lines: their id (a 64-bit integer, within what JSON numbers hold exactly). */

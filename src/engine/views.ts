@@ -139,9 +139,9 @@ export function instanceViewOf(instance: InstanceRecord, lastStep: StepRecord | 
   };
 }
 
-/** An instance's params as its workflow sees them: `{}` when it was created without any. */
+/** An instance's params as its workflow sees them: `{}` when it was created without any (an explicit null stays null). */
 export function paramsOf(instance: InstanceRecord): unknown {
-  return parseJson(instance.params) ?? {};
+  return instance.params === null ? {} : parseJson(instance.params);
 }
 
 /** What a run's workflow code receives as its event. */

@@ -1,6 +1,7 @@
 import type { CreatedInstance, CreateInstanceInput } from './lifecycle/create-instances';
 import type { SendEventInput, SentEvent } from './lifecycle/send-event';
-import type { History, HistoryOptions, InstancePage, ListInstancesOptions } from './queries/instance-queries';
+import type { History, HistoryOptions } from './queries/history-query';
+import type { InstancePage, ListInstancesOptions } from './queries/instance-queries';
 import type { InstanceView } from './views';
 
 export interface WorkflowSummary {

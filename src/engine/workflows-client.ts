@@ -4,7 +4,8 @@ import { type CreatedInstance, type CreateInstanceInput, InstanceCreation } from
 import { InstanceManagement } from './lifecycle/manage-instance';
 import { EventSending, type SendEventInput, type SentEvent } from './lifecycle/send-event';
 import type { ManagementAction } from './lifecycle/transitions';
-import { type History, type HistoryOptions, type InstancePage, InstanceQueries, type ListInstancesOptions } from './queries/instance-queries';
+import type { History, HistoryOptions } from './queries/history-query';
+import { type InstancePage, InstanceQueries, type ListInstancesOptions } from './queries/instance-queries';
 import type { Runner, TickOptions, TickResult } from './runner/runner';
 import type { InstanceView } from './views';
 import type { WorkflowsApi, WorkflowSummary } from './workflows-api';

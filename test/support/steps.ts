@@ -4,7 +4,7 @@
  */
 import type { EngineOptions } from '../../src/engine/create-engine';
 import type { WorkflowSource } from '../../src/engine/definition/registry';
-import type { HistoryOptions } from '../../src/engine/queries/instance-queries';
+import type { HistoryOptions } from '../../src/engine/queries/history-query';
 import type { StepView } from '../../src/engine/views';
 import type { DatabaseKind } from './databases';
 import { createTestEngine, type TestEngine } from './test-engine';
@@ -41,8 +41,9 @@ export function stepHarness(kind: DatabaseKind, onStart: (t: TestEngine | undefi
   const details = async (workflow: string, id: string) => (await engine().client.get(workflow, id)).details;
   const tick = async (options?: { maxSteps?: number }) => (await engine().client.tick(options)).processed;
 
+  // Oldest first (history is newest first by default): these tests read steps, events and lines in the order they happened.
   async function steps(workflow: string, id: string): Promise<StepView[]> {
-    return (await engine().client.history(workflow, id, { pageSize: 100 })).steps;
+    return (await engine().client.history(workflow, id, { pageSize: 100, order: 'asc' })).steps;
   }
 
   async function stepRow(workflow: string, id: string, name: string): Promise<StepView> {
@@ -52,12 +53,12 @@ export function stepHarness(kind: DatabaseKind, onStart: (t: TestEngine | undefi
   }
 
   async function logs(workflow: string, id: string, options: HistoryOptions = {}) {
-    const history = await engine().client.history(workflow, id, { includeLogs: true, pageSize: 100, ...options });
+    const history = await engine().client.history(workflow, id, { includeLogs: true, pageSize: 100, order: 'asc', ...options });
     return history.logs!;
   }
 
   async function events(workflow: string, id: string) {
-    return (await engine().client.history(workflow, id, { pageSize: 100 })).events;
+    return (await engine().client.history(workflow, id, { pageSize: 100, order: 'asc' })).events;
   }
 
   return { start, details, tick, steps, stepRow, logs, events };

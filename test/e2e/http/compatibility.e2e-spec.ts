@@ -128,6 +128,19 @@ describe.each(TEST_DATABASES)('compatibility with the original fragment on %s', 
     expect([names(rest), rest.stepsHasNextPage, rest.stepsCursor]).toEqual([['s5'], false, undefined]);
   });
 
+  it('a history cursor keeps paging its own run after a restart, and refuses to page another', async () => {
+    expect((await http().post(url('many')).send({ id: 'restarted' })).status).toBe(201);
+    await tick();
+    const first = await history('many', 'restarted', { pageSize: 2, order: 'asc' });
+    expect((await http().post(`${url('many', 'restarted')}/restart`)).status).toBe(200);
+    const next = await history('many', 'restarted', { stepsCursor: first.stepsCursor });
+    expect([next.runNumber, next.steps.map((s: { name: string; runNumber: number }) => `${s.runNumber}:${s.name}`)]).toEqual([0, ['0:s3', '0:s4']]);
+    expectError(await http().get(`${url('many', 'restarted')}/history`).query({ stepsCursor: first.stepsCursor, runNumber: 1 }), 400, 'INVALID_CURSOR');
+    // Beyond any run a database could hold: still an empty answer, never the database's error.
+    expect((await history('many', 'restarted', { runNumber: 2 ** 31 - 1 })).steps).toEqual([]);
+    expectError(await http().get(`${url('many', 'restarted')}/history`).query({ runNumber: 2 ** 31 }), 400, 'VALIDATION_ERROR');
+  });
+
   it('continues an instance list with the page size its cursor carries', async () => {
     expect((await http().post(`${BASE}/workflows/echo/instances/batch`).send({ instances: [1, 2, 3, 4, 5].map((i) => ({ id: `list-${i}` })) })).status).toBe(201);
     const total = (await http().get(url('echo')).query({ pageSize: 100 })).body.instances.length;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { LOG_LEVELS, type LogLevel } from '../../../engine/definition/types';
 import { STEP_STATUSES, STEP_TYPES, type StepStatus, type StepType } from '../../../engine/model';
-import type { History } from '../../../engine/queries/instance-queries';
+import type { History } from '../../../engine/queries/history-query';
 import type { EventView, LogView, StepView } from '../../../engine/views';
 import { ErrorInfoDto } from '../../docs/instance-details.dto';
 
