@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+
 /** The CLI's exit codes, one table (also printed by `wf --help`). */
 export const EXIT = {
   ok: 0,
@@ -21,6 +23,8 @@ export const EXIT_CODES_HELP = `Exit codes:
 /** A mistake in the command line found after parsing (a malformed JSON argument, a missing file). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** The command whose help goes with the error (set where the command is known). */
+  command?: Command;
 }
 
 /** Ends the command with an exit code other than 0 without it being an error (`wait`). */

@@ -1,7 +1,5 @@
 import type { HistoryOptions, LogView, WorkflowsHttpClient } from '../client';
-import { cell, type Output, paint } from './output';
-
-const TERMINAL = new Set(['complete', 'errored', 'terminated']);
+import { cell, type Output, paint, TERMINAL_STATUSES } from './output';
 
 export interface FollowOptions {
   workflow: string;
@@ -22,7 +20,9 @@ export function printLog(output: Output, log: LogView): void {
   const data = log.data === null ? '' : ` ${JSON.stringify(log.data)}`;
   // Code re-executed during a replay writes its lines again: say so.
   const replay = log.isReplay ? ' (replay)' : '';
-  output.out(`${cell(log.createdAt)} ${paint(output, log.level).padEnd(output.color ? 5 + 9 : 5)} [${log.category}]${step} ${log.message}${data}${replay}`);
+  // Padded as text, then coloured: colour codes take no room on the screen.
+  const level = paint(output, log.level) + ' '.repeat(Math.max(0, 5 - log.level.length));
+  output.out(`${cell(log.createdAt)} ${level} [${log.category}]${step} ${log.message}${data}${replay}`);
 }
 
 /**
@@ -36,7 +36,12 @@ export function printLog(output: Output, log: LogView): void {
  */
 export async function followLogs(client: WorkflowsHttpClient, output: Output, options: FollowOptions): Promise<void> {
   let stopped = false;
-  const stop = () => (stopped = true);
+  let wake = () => {};
+  // Interrupted: the wait between rounds ends at once (a request in flight finishes first, within --timeout).
+  const stop = () => {
+    stopped = true;
+    wake();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
@@ -70,8 +75,14 @@ export async function followLogs(client: WorkflowsHttpClient, output: Output, op
         if (!options.json) output.out(`--- run ${run} ---`);
         continue;
       }
-      if (TERMINAL.has(instance.details.status) && !options.keepFollowing) return;
-      await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+      if (TERMINAL_STATUSES.has(instance.details.status) && !options.keepFollowing) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.intervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     }
   } finally {
     process.off('SIGINT', stop);

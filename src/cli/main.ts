@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { CommanderError } from 'commander';
 import type { CliRuntime } from './context';
 import { EXIT, ExitWith, UsageError } from './exit-codes';
+import type { CliEnvironment } from './options';
 import type { Output } from './output';
 import { reportError } from './output';
 import { buildProgram } from './program';
@@ -19,20 +20,19 @@ export async function runCli(argv: string[], runtime: CliRuntime): Promise<numbe
     reportError(runtime.output, error);
     if (error instanceof UsageError) {
       // The help of the command that was run, as commander gives it for its own usage errors.
-      const command = program.commands.flatMap((c) => [c, ...c.commands]).find((c) => argv.includes(c.name()) && c.commands.length === 0);
-      command?.outputHelp({ error: true });
+      error.command?.outputHelp({ error: true });
       return EXIT.usage;
     }
     return EXIT.apiError;
   }
 }
 
-/** The real terminal: colour when stdout is one and NO_COLOR is unset. */
-function terminalOutput(): Output {
+/** The real terminal: colour when stdout is one and NO_COLOR is unset or empty (as no-color.org asks). */
+function terminalOutput(environment: CliEnvironment): Output {
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
-    color: Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined,
+    color: Boolean(process.stdout.isTTY) && !environment.NO_COLOR,
   };
 }
 
@@ -48,7 +48,8 @@ function packageVersion(): string {
 /** The `wf` binary: the environment and the terminal of this process. */
 export function main(): void {
   const { WF_BASE_URL, WF_HEADERS, NO_COLOR } = process.env;
-  void runCli(process.argv.slice(2), { environment: { WF_BASE_URL, WF_HEADERS, NO_COLOR }, output: terminalOutput() }).then((code) => {
+  const environment = { WF_BASE_URL, WF_HEADERS, NO_COLOR };
+  void runCli(process.argv.slice(2), { environment, output: terminalOutput(environment) }).then((code) => {
     process.exitCode = code;
   });
 }

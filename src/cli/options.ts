@@ -25,13 +25,23 @@ export function parseInteger(value: string): number {
   return Number(value);
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const MS_PER = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `1500`, `30s`, `5m`, `2h`, `1d` (or `5 minutes`): milliseconds. */
+/** Every spelling of a unit that is accepted, whole words only: `5 months` is no `5m`. */
+const DURATION_UNITS: Record<string, number> = {
+  ...Object.fromEntries(['ms', 'msec', 'msecs', 'millisecond', 'milliseconds'].map((u) => [u, MS_PER.ms])),
+  ...Object.fromEntries(['s', 'sec', 'secs', 'second', 'seconds'].map((u) => [u, MS_PER.s])),
+  ...Object.fromEntries(['m', 'min', 'mins', 'minute', 'minutes'].map((u) => [u, MS_PER.m])),
+  ...Object.fromEntries(['h', 'hr', 'hrs', 'hour', 'hours'].map((u) => [u, MS_PER.h])),
+  ...Object.fromEntries(['d', 'day', 'days'].map((u) => [u, MS_PER.d])),
+};
+
+/** `1500`, `30s`, `5m`, `2h`, `1d`, `5 minutes`: milliseconds. */
 export function parseDurationArgument(value: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?[a-z]*\s*$/i.exec(value);
-  if (!match) throw new InvalidArgumentError('Use milliseconds or a number with ms, s, m, h or d (e.g. 30s).');
-  return Math.round(Number(match[1]) * DURATION_UNITS[(match[2] ?? 'ms').toLowerCase()]);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const perUnit = match ? (match[2] === '' ? MS_PER.ms : DURATION_UNITS[match[2].toLowerCase()]) : undefined;
+  if (!match || perUnit === undefined) throw new InvalidArgumentError('Use milliseconds or a number with ms, s, m, h or d (e.g. 30s, 5 minutes).');
+  return Math.round(Number(match[1]) * perUnit);
 }
 
 /** Parses a JSON argument, naming the option when it is not JSON. */
@@ -51,6 +61,9 @@ export function readJsonFile(option: string, path: string): string {
   }
 }
 
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /**
  * The headers to send: `WF_HEADERS` first, then each `-H`; a later header of the same name
  * (case-insensitively) replaces an earlier one, never joins it.
@@ -63,7 +76,11 @@ export function headersOf(fromFlags: string[], fromEnvironment: string | undefin
     const colon = line.indexOf(':');
     if (colon <= 0) throw new UsageError(`Header "${line}" must look like "Name: value"`);
     const name = line.slice(0, colon).trim();
-    headers.set(name.toLowerCase(), [name, line.slice(colon + 1).trim()]);
+    const value = line.slice(colon + 1).trim();
+    // What fetch would refuse, refused here as a usage error (not retried as if the network failed).
+    if (!HEADER_NAME.test(name)) throw new UsageError(`Header name "${name}" may only hold letters, digits and !#$%&'*+.^_\`|~-`);
+    if (!HEADER_VALUE.test(value)) throw new UsageError(`The value of header "${name}" may not hold line breaks or characters beyond Latin-1`);
+    headers.set(name.toLowerCase(), [name, value]);
   }
   return Object.fromEntries(headers.values());
 }

@@ -1,5 +1,4 @@
-import { WorkflowsApiError, WorkflowsNetworkError } from '../client/http-errors';
-import { UsageError } from './exit-codes';
+import { WorkflowsApiError } from '../client/http-errors';
 
 /** Where a command writes, and whether it may use colour (a terminal, and NO_COLOR unset). */
 export interface Output {
@@ -21,6 +20,9 @@ const STATUS_COLORS: Record<string, number> = {
   error: 31,
   warn: 33,
 };
+
+/** The statuses after which an instance changes no more. */
+export const TERMINAL_STATUSES = new Set(['complete', 'errored', 'terminated']);
 
 /** A status or level, coloured when the output allows. */
 export function paint(output: Output, word: string): string {
@@ -59,8 +61,6 @@ export function reportError(output: Output, error: unknown): void {
   if (error instanceof WorkflowsApiError) {
     output.err(`Error ${error.code}: ${error.message}`);
     for (const issue of error.issues) output.err(`  - ${issue}`);
-  } else if (error instanceof WorkflowsNetworkError || error instanceof UsageError) {
-    output.err(`Error: ${error.message}`);
   } else {
     output.err(`Error: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -63,9 +63,12 @@ export class WorkflowsHttpClient {
     return this.send({ method: 'POST', path: ['workflows', workflowName, 'instances'], body: input, repeatable: false });
   }
 
-  /** Repeatable: ids that exist already are skipped. */
+  /**
+   * Not repeated: a repeat is safe (existing ids are skipped) but would answer as created only
+   * what the lost first answer did not, so the count would mislead.
+   */
   createBatch(workflowName: string, instances: CreateInstanceInput[]): Promise<{ instances: CreatedInstance[] }> {
-    return this.send({ method: 'POST', path: ['workflows', workflowName, 'instances', 'batch'], body: { instances }, repeatable: true });
+    return this.send({ method: 'POST', path: ['workflows', workflowName, 'instances', 'batch'], body: { instances }, repeatable: false });
   }
 
   history(workflowName: string, instanceId: string, options: HistoryOptions = {}): Promise<History> {
@@ -95,12 +98,19 @@ export class WorkflowsHttpClient {
     }
   }
 
+  /** The caller's headers replace the defaults whatever their case (`Accept` replaces `accept`). */
+  private headersFor(call: Call): Headers {
+    const headers = new Headers({ accept: 'application/json', ...(call.body === undefined ? {} : { 'content-type': 'application/json' }) });
+    for (const [name, value] of Object.entries(this.options.headers ?? {})) headers.set(name, value);
+    return headers;
+  }
+
   private async once(call: Call, url: string): Promise<{ ok: true; value: unknown } | { ok: false; error: Error; retryable: boolean; retryAfterMs: number }> {
     let response: Response;
     try {
       response = await fetch(url, {
         method: call.method,
-        headers: { accept: 'application/json', ...(call.body === undefined ? {} : { 'content-type': 'application/json' }), ...this.options.headers },
+        headers: this.headersFor(call),
         body: call.body === undefined ? undefined : JSON.stringify(call.body),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });

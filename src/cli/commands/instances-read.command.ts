@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import type { HistoryOptions } from '../../client';
 import { type CliRuntime, withContext } from '../context';
-import { EXIT, ExitWith } from '../exit-codes';
+import { EXIT, ExitWith, UsageError } from '../exit-codes';
 import { followLogs, printLog } from '../follow-logs';
 import { parseDurationArgument, parseInteger } from '../options';
-import { cell, paint, printJson, table } from '../output';
-
-const TERMINAL = new Set(['complete', 'errored', 'terminated']);
+import { cell, paint, printJson, table, TERMINAL_STATUSES } from '../output';
 
 interface InstanceOptions {
   workflow: string;
@@ -142,7 +140,11 @@ export function addReadCommands(instances: Command, runtime: CliRuntime): void {
     .addHelpText('after', '\nExamples:\n  wf instances logs -w approval -i req-1\n  wf instances logs -w approval -i req-1 --follow --log-level info')
     .action(
       withContext(runtime, async (o: HistoryFlags & { follow?: boolean; followInterval?: number; keepFollowing?: boolean }, { client, output, json }) => {
-        if (o.follow) return followLogs(client, output, { ...o, intervalMs: o.followInterval ?? 1000, json });
+        if (o.follow) {
+          // Following prints oldest first; a newest-first page would print only its newest line.
+          if (o.order === 'desc') throw new UsageError('--follow prints oldest first: leave out --order desc (and use a --logs-cursor of an ascending listing)');
+          return followLogs(client, output, { ...o, intervalMs: o.followInterval ?? 1000, json });
+        }
         const history = await client.history(o.workflow, o.id, { ...historyQuery(o), includeLogs: true });
         if (json) return printJson(output, history.logs);
         for (const log of history.logs ?? []) printLog(output, log);
@@ -161,11 +163,11 @@ export function addReadCommands(instances: Command, runtime: CliRuntime): void {
         for (;;) {
           const instance = await client.get(o.workflow, o.id);
           const { status } = instance.details;
-          if (TERMINAL.has(status) || Date.now() >= deadline) {
+          if (TERMINAL_STATUSES.has(status) || Date.now() >= deadline) {
             if (json) printJson(output, instance);
             else output.out(`${instance.id}: ${paint(output, status)}${instance.details.error ? ` (${instance.details.error.name}: ${instance.details.error.message})` : ''}`);
             if (status === 'complete') return;
-            throw new ExitWith(TERMINAL.has(status) ? EXIT.failed : EXIT.timedOut);
+            throw new ExitWith(TERMINAL_STATUSES.has(status) ? EXIT.failed : EXIT.timedOut);
           }
           await new Promise((resolve) => setTimeout(resolve, Math.min(o.interval ?? 500, Math.max(0, deadline - Date.now()))));
         }

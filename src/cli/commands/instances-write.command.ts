@@ -6,7 +6,7 @@ import { parseJsonArgument, readJsonFile } from '../options';
 import { paint, printJson } from '../output';
 import { instanceOptions } from './instances-read.command';
 
-/** The API takes at most this many instances per batch. */
+/** The API's default batch limit; a server configured lower refuses larger batches with VALIDATION_ERROR. */
 const BATCH = 100;
 
 const ACTIONS = {
@@ -45,7 +45,7 @@ export function addWriteCommands(instances: Command, runtime: CliRuntime): void 
         if (o.params !== undefined && o.paramsFile !== undefined) throw new UsageError('Give --params or --params-file, not both');
         const text = o.paramsFile === undefined ? o.params : readJsonFile('--params-file', o.paramsFile);
         const params = text === undefined ? undefined : parseJsonArgument(o.params === undefined ? '--params-file' : '--params', text);
-        const created = await client.create(o.workflow, { ...(o.id ? { id: o.id } : {}), ...(params === undefined ? {} : { params }) });
+        const created = await client.create(o.workflow, { ...(o.id === undefined ? {} : { id: o.id }), ...(params === undefined ? {} : { params }) });
         if (json) return printJson(output, created);
         output.out(`Created ${created.id} (${paint(output, created.details.status)})`);
       }),
@@ -89,7 +89,7 @@ export function addWriteCommands(instances: Command, runtime: CliRuntime): void 
     .action(
       withContext(runtime, async (o: { workflow: string; id: string; type: string; payload?: string; eventId?: string }, { client, output, json }) => {
         const payload = o.payload === undefined ? undefined : parseJsonArgument('--payload', o.payload);
-        const sent = await client.sendEvent(o.workflow, o.id, { type: o.type, ...(payload === undefined ? {} : { payload }), ...(o.eventId ? { id: o.eventId } : {}) });
+        const sent = await client.sendEvent(o.workflow, o.id, { type: o.type, ...(payload === undefined ? {} : { payload }), ...(o.eventId === undefined ? {} : { id: o.eventId }) });
         if (json) return printJson(output, sent);
         output.out(`Event ${sent.event.id} (${sent.event.type}) stored; ${o.id} is ${paint(output, sent.status.status)}`);
       }),

@@ -26,7 +26,8 @@ const SYSTEM_LINES = `"category" = 'system' AND "step_name" IS NULL`;
 
 /** `prefix` + number + rest, rewritten with regular expressions (`.` matches newlines too). */
 function postgresRenumbering(prefix: string, followedBy: string[], delta: number): string {
-  const start = `^${prefix.replace(/[()]/g, '\\$&')}`;
+  // A bracket, not a backslash: the pattern means the same whatever standard_conforming_strings says.
+  const start = `^${prefix.replace(/[()]/g, '[$&]')}`;
   const rest = `(${followedBy.map((text) => text.trim()).join('|')})`;
   return `UPDATE "workflow_log"
     SET "message" = '${prefix}' || (substring("message" from '${start}([0-9]+) ')::bigint + ${delta}) || substring("message" from '${start}[0-9]+( .*)$')

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { IsInt, IsString, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
 import { defineWorkflow, Workflow, WorkflowEntrypoint } from '../../../src/engine';
 import { exampleWorkflows } from '../../../src/examples';
 import { ONE_DATABASE } from '../../support/databases';
@@ -15,6 +16,24 @@ class TransferParams {
 class Transfer extends WorkflowEntrypoint<TransferParams> {
   async run() {
     return 'done';
+  }
+}
+
+class Line {
+  @IsString() sku!: string;
+  @IsInt() @Min(1) quantity!: number;
+}
+
+class ShipmentParams {
+  @ValidateNested({ each: true })
+  @Type(() => Line)
+  lines!: Line[];
+}
+
+@Workflow({ name: 'shipment', params: ShipmentParams })
+class Shipment extends WorkflowEntrypoint<ShipmentParams> {
+  async run() {
+    return 'shipped';
   }
 }
 
@@ -57,6 +76,19 @@ describe.each(ONE_DATABASE)('GET /workflows on %s', (kind) => {
       const { workflows } = (await request(app.http).get(`${BASE}/workflows`)).body as { workflows: { name: string; paramsSchema?: { required?: string[] } }[] };
       const byName = Object.fromEntries(workflows.map((w) => [w.name, w.paramsSchema?.required]));
       expect(byName).toMatchObject({ approval: ['requester', 'amount'], order: ['orderId', 'items'] });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a params class with nested classes carries their definitions, so its $refs resolve', async () => {
+    const app = await createTestApp(kind, { workflows: [Shipment], runner: { enabled: false } });
+    try {
+      const [shipment] = (await request(app.http).get(`${BASE}/workflows`)).body.workflows;
+      expect(shipment.paramsSchema).toMatchObject({
+        properties: { lines: { type: 'array', items: { $ref: '#/definitions/Line' } } },
+        definitions: { Line: { properties: { sku: { type: 'string' }, quantity: { type: 'integer', minimum: 1 } } } },
+      });
     } finally {
       await app.close();
     }
