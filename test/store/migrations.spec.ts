@@ -52,9 +52,10 @@ describe.each(TEST_DATABASES)('the zero-based run numbers migration on %s', (kin
   it('moves every stored run down one, "Run N" system lines included, and back down again', async () => {
     const database = await createTestDatabase(kind);
     const options = dataSourceOptions({ url: database.url });
-    const migrations = options.migrations as unknown[];
-    const before = new DataSource({ ...options, migrations: migrations.slice(0, -1) } as typeof options);
-    const after = new DataSource(options);
+    const migrations = options.migrations as Array<{ name: string }>;
+    const renumbering = migrations.findIndex((migration) => migration.name.startsWith('ZeroBasedRunNumbers'));
+    const before = new DataSource({ ...options, migrations: migrations.slice(0, renumbering) } as typeof options);
+    const after = new DataSource({ ...options, migrations: migrations.slice(0, renumbering + 1) } as typeof options);
     try {
       await before.initialize();
       await before.runMigrations();
