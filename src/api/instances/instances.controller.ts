@@ -1,7 +1,8 @@
-import { applyDecorators, Body, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Get, Headers, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { ManagementAction } from '../../engine/lifecycle/transitions';
 import { WorkflowsClient } from '../../engine/workflows-client';
+import { WORKFLOW_TRACING, type WorkflowTracing } from '../../observability/tracing/workflow-tracing';
 import { Authorize } from '../auth/authorize.decorator';
 import { API_EXAMPLES } from '../docs/api-examples.generated';
 import { ApiErrors } from '../docs/api-errors.decorator';
@@ -37,7 +38,10 @@ function ManagementRoute(action: ManagementAction, summary: string) {
 
 @WorkflowsApiController('workflows/:workflowName/instances', 'instances')
 export class InstancesController {
-  constructor(private readonly client: WorkflowsClient) {}
+  constructor(
+    private readonly client: WorkflowsClient,
+    @Inject(WORKFLOW_TRACING) private readonly tracing: WorkflowTracing,
+  ) {}
 
   @Get()
   @Authorize({ kind: 'read' })
@@ -64,8 +68,13 @@ export class InstancesController {
     'INSTANCE_ID_ALREADY_EXISTS',
     'PAYLOAD_TOO_LARGE',
   )
-  create(@Param('workflowName') workflowName: string, @Body() body: CreateInstanceDto, @Query() _query: NoQueryDto) {
-    return this.client.create(workflowName, body);
+  create(
+    @Param('workflowName') workflowName: string,
+    @Body() body: CreateInstanceDto,
+    @Query() _query: NoQueryDto,
+    @Headers('traceparent') traceParent: string | undefined,
+  ) {
+    return this.client.create(workflowName, body, { traceParent: this.tracing.requestTraceParent(traceParent) });
   }
 
   @Post('batch')
@@ -82,8 +91,10 @@ export class InstancesController {
     @Param('workflowName') workflowName: string,
     @Body() body: CreateBatchDto,
     @Query() _query: NoQueryDto,
+    @Headers('traceparent') traceParent: string | undefined,
   ): Promise<BatchCreatedDto> {
-    return { instances: await this.client.createBatch(workflowName, body.instances) };
+    const options = { traceParent: this.tracing.requestTraceParent(traceParent) };
+    return { instances: await this.client.createBatch(workflowName, body.instances, options) };
   }
 
   @Get(':instanceId')
