@@ -8,6 +8,7 @@ import { API_EXAMPLES } from '../docs/api-examples.generated';
 import { ApiErrors } from '../docs/api-errors.decorator';
 import { ActionResultDto, InstanceRefDto } from '../docs/instance-details.dto';
 import { ApiInstanceParams, ApiWorkflowNameParam } from '../docs/path-params';
+import { ApiTraceParentHeader } from '../docs/trace-parent-header';
 import { WorkflowsApiController } from '../workflows-api-controller.decorator';
 import { BatchCreatedDto, CreateBatchDto, CreateInstanceDto } from './dto/create-instance.dto';
 import { InstanceDto, InstancePageDto } from './dto/instance-page.dto';
@@ -57,6 +58,7 @@ export class InstancesController {
   @Authorize({ kind: 'creation' })
   @ApiOperation({ summary: 'Create an instance', description: 'Queues a new instance; the runner picks it up at once.' })
   @ApiWorkflowNameParam()
+  @ApiTraceParentHeader()
   // No id in the example: "Try it out" then creates a new instance every time.
   @ApiBody({ type: CreateInstanceDto, examples: { approval: { summary: 'An approval request', value: { params: { requester: 'ada', amount: 120 } } } } })
   @ApiCreatedResponse({ type: InstanceRefDto, example: API_EXAMPLES.responses.create })
@@ -84,6 +86,7 @@ export class InstancesController {
     description: 'All or nothing on invalid input (`details.index` names the item); ids that exist or repeat are skipped.',
   })
   @ApiWorkflowNameParam()
+  @ApiTraceParentHeader()
   @ApiBody({ type: CreateBatchDto })
   @ApiCreatedResponse({ type: BatchCreatedDto, example: API_EXAMPLES.responses.batch })
   @ApiErrors('VALIDATION_ERROR', 'INVALID_INSTANCE_ID', 'WORKFLOW_PARAMS_INVALID', 'WORKFLOW_NOT_FOUND', 'PAYLOAD_TOO_LARGE')
