@@ -43,6 +43,12 @@ const doomed = defineWorkflow({ name: 'doomed' }, async (_event, step) => {
   });
 });
 
+/** Starts a span of its own outside any step. */
+const bodySpan = defineWorkflow({ name: 'body-span' }, async (event, step) => {
+  userTracer.startSpan('workflow body', { attributes: { [A.instanceId]: event.instanceId } }).end();
+  return step.do('only step', async () => 1);
+});
+
 const quick = defineWorkflow({ name: 'quick' }, async (_event, step) => step.do('only step', async () => 1));
 
 const ofInstance = (instanceId: string) => exporter.getFinishedSpans().filter((span) => span.attributes[A.instanceId] === instanceId);
@@ -67,7 +73,7 @@ describe.each(TEST_DATABASES)('tracing on %s', (kind) => {
   const claimsEnded = (id: string, claims: number) => eventually(async () => runSpans(ofInstance(id)), (runs) => runs.length === claims);
 
   beforeAll(async () => {
-    app = await createTestApp(kind, { workflows: [checkout, doomed, quick] });
+    app = await createTestApp(kind, { workflows: [checkout, doomed, bodySpan, quick] });
   });
   afterAll(() => app.close());
 
@@ -212,6 +218,18 @@ describe.each(TEST_DATABASES)('tracing on %s', (kind) => {
     await completed('quick', `ambient-${kind}`);
     const [run] = await claimsEnded(`ambient-${kind}`, 1);
     expect([run.spanContext().traceId, parentId(run)]).toEqual([caller.traceId, caller.spanId]);
+  });
+
+  it('the runner, woken by a create inside a span, does not run its claims in that span’s context', async () => {
+    const id = `woken-${kind}`;
+    const caller = await userTracer.startActiveSpan('host request', async (span) => {
+      await app.client.create('body-span', { id });
+      span.end();
+      return span.spanContext();
+    });
+    await completed('body-span', id);
+    const [body] = await eventually(async () => ofInstance(id).filter((span) => span.name === 'workflow body'));
+    expect(body.spanContext().traceId).not.toBe(caller.traceId);
   });
 });
 
