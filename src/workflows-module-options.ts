@@ -4,6 +4,7 @@ import type { WorkflowSource } from './engine/definition/registry';
 import { DEFAULT_LIMITS, type EngineLimits } from './engine/limits';
 import { RUNNER_DEFAULTS } from './engine/runner/runner-defaults';
 import type { DatabaseOptions } from './persistence/data-source-options';
+import type { TracingOptions } from './observability/tracing/tracing-options';
 
 export interface RunnerOptions {
   /** Run the scheduled in-process runner (default true); false makes an API-only process. */
@@ -46,6 +47,13 @@ export interface WorkflowsModuleOptions {
    * (default false: a host application keeps its own policy; the standalone server sets it).
    */
   installProcessErrorHandlers?: boolean;
+  /**
+   * OpenTelemetry spans of runs and step attempts, through `@opentelemetry/api` to the host's
+   * tracer provider (docs/operations-tracing.md). Default on: without a registered provider the
+   * API does nothing. `false`: no spans, and no trace is stored with new instances but one given
+   * to `create` explicitly. `{ otlp }`: this process starts an SDK of its own (the standalone server).
+   */
+  tracing?: boolean | TracingOptions;
 }
 
 export const WORKFLOWS_OPTIONS = Symbol('WORKFLOWS_OPTIONS');
@@ -58,6 +66,7 @@ export interface ResolvedWorkflowsOptions extends WorkflowsModuleOptions {
   runner: RunnerOptions;
   limits: EngineLimits;
   installProcessErrorHandlers: boolean;
+  tracing: false | TracingOptions;
 }
 
 export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): ResolvedWorkflowsOptions {
@@ -68,5 +77,6 @@ export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): Resolv
     runner: { enabled: true, ...RUNNER_DEFAULTS, ...options.runner },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     installProcessErrorHandlers: options.installProcessErrorHandlers ?? false,
+    tracing: options.tracing === false ? false : options.tracing === true || options.tracing === undefined ? {} : options.tracing,
   };
 }

@@ -6,11 +6,12 @@ import { ProcessErrorHandlers } from './core/process-error-handlers';
 import { WorkflowsClient } from './engine/workflows-client';
 import { RunnerLoop } from './scheduler/runner-loop.service';
 import { mountHttpApi } from './api/http-api';
+import { tracingProviders, WORKFLOW_TRACING } from './observability/tracing/workflow-tracing';
 import { resolveWorkflowsOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from './workflows-module-options';
 
 /**
  * What a host application imports: the engine on its database, the scheduled runner, the HTTP
- * API under `basePath`, and the injectable `WorkflowsClient`.
+ * API under `basePath`, the injectable `WorkflowsClient`, and tracing.
  */
 @Module({})
 export class WorkflowsModule {
@@ -20,8 +21,15 @@ export class WorkflowsModule {
       module: WorkflowsModule,
       global: true,
       imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath), ...(options.imports ?? [])],
-      providers: [...engineProviders(options), ...(options.providers ?? []), RunnerLoop, EngineLifecycle, ProcessErrorHandlers],
-      exports: [WorkflowsClient, WORKFLOWS_OPTIONS],
+      providers: [
+        ...engineProviders(options),
+        ...tracingProviders(options),
+        ...(options.providers ?? []),
+        RunnerLoop,
+        EngineLifecycle,
+        ProcessErrorHandlers,
+      ],
+      exports: [WorkflowsClient, WORKFLOWS_OPTIONS, WORKFLOW_TRACING],
     };
   }
 }

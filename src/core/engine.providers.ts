@@ -3,6 +3,8 @@ import { createEngine, type Engine } from '../engine/create-engine';
 import type { WorkflowSource } from '../engine/definition/registry';
 import type { WorkflowStore } from '../engine/ports/store';
 import { WorkflowsClient } from '../engine/workflows-client';
+import { fanOutTelemetry } from '../engine/ports/telemetry';
+import { WORKFLOW_TRACING, type WorkflowTracing } from '../observability/tracing/workflow-tracing';
 import { openWorkflowStore } from '../persistence/open-workflow-store';
 import { type ResolvedWorkflowsOptions, WORKFLOWS_OPTIONS } from '../workflows-module-options';
 import { DatabaseClock } from './database-clock';
@@ -26,6 +28,12 @@ function connectionErrorLog(): (error: Error) => void {
     lastAt = Date.now();
     unreported = 0;
   };
+}
+
+/** A telemetry adapter's bug is logged (the fan-out skips it) and never reaches a run. */
+function telemetryFaultLog(): (error: unknown) => void {
+  const logger = new Logger('WorkflowsTelemetry');
+  return (error) => logger.warn(`A telemetry observer failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 /**
@@ -55,8 +63,8 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
     },
     {
       provide: ENGINE,
-      inject: [WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, ...classes],
-      useFactory: (store: WorkflowStore, clock: DatabaseClock, wake: WakeSignal, ...instances: object[]): Engine => {
+      inject: [WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, WORKFLOW_TRACING, ...classes],
+      useFactory: (store: WorkflowStore, clock: DatabaseClock, wake: WakeSignal, tracing: WorkflowTracing, ...instances: object[]): Engine => {
         // Keep the order the host gave: definitions and classes, classes replaced by their instances.
         const byClass = new Map(classes.map((cls, i) => [cls, instances[i]]));
         const workflows = sources.map((source) => (byClass.get(source as never) ?? source) as WorkflowSource);
@@ -65,6 +73,8 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
           clock,
           workflows,
           logger: nestEngineLogger(),
+          telemetry: fanOutTelemetry(tracing.telemetry ? [tracing.telemetry] : [], telemetryFaultLog()),
+          currentTraceParent: () => tracing.currentTraceParent(),
           limits: options.limits,
           leaseMs: options.runner.leaseMs,
           cursorSecret: options.cursorSecret,

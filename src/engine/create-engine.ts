@@ -19,6 +19,11 @@ export interface EngineOptions {
   ids?: IdGenerator;
   logger?: EngineLogger;
   telemetry?: EngineTelemetry;
+  /**
+   * The `traceparent` of the trace active where `create` is called (a host's tracing knows it;
+   * the engine does not): instances created without one are traced under it. Default: none.
+   */
+  currentTraceParent?: () => string | null;
   limits?: Partial<EngineLimits>;
   leaseMs?: number;
   runnerId?: string;
@@ -44,6 +49,7 @@ export function createEngine(options: EngineOptions): Engine {
     ids: options.ids ?? uuidGenerator,
     logger: options.logger ?? silentLogger,
     telemetry: options.telemetry ?? noTelemetry,
+    currentTraceParent: options.currentTraceParent ?? (() => null),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     leaseMs: options.leaseMs ?? RUNNER_DEFAULTS.leaseMs,
     runnerId: options.runnerId ?? `runner-${randomUUID()}`,

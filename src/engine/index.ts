@@ -8,7 +8,7 @@ export { type Duration, parseDuration } from './durations';
 export { createEngine, type Engine, type EngineOptions } from './create-engine';
 export { WorkflowsClient } from './workflows-client';
 export type { WorkflowsApi, WorkflowSummary } from './workflows-api';
-export type { CreatedInstance, CreateInstanceInput } from './lifecycle/create-instances';
+export type { CreatedInstance, CreateInstanceInput, CreateOptions } from './lifecycle/create-instances';
 export type { SendEventInput, SentEvent } from './lifecycle/send-event';
 export type { History, HistoryOptions } from './queries/history-query';
 export type { InstancePage, ListInstancesOptions } from './queries/instance-queries';

@@ -1,6 +1,6 @@
 import { describeParams } from './definition/params-schema';
 import type { EngineDeps } from './engine-deps';
-import { type CreatedInstance, type CreateInstanceInput, InstanceCreation } from './lifecycle/create-instances';
+import { type CreatedInstance, type CreateInstanceInput, type CreateOptions, InstanceCreation } from './lifecycle/create-instances';
 import { InstanceManagement } from './lifecycle/manage-instance';
 import { EventSending, type SendEventInput, type SentEvent } from './lifecycle/send-event';
 import type { ManagementAction } from './lifecycle/transitions';
@@ -37,12 +37,12 @@ export class WorkflowsClient implements WorkflowsApi {
     });
   }
 
-  create(workflowName: string, input: CreateInstanceInput = {}): Promise<CreatedInstance> {
-    return this.creation.create(workflowName, input);
+  create(workflowName: string, input: CreateInstanceInput = {}, options?: CreateOptions): Promise<CreatedInstance> {
+    return this.creation.create(workflowName, input, options);
   }
 
-  createBatch(workflowName: string, instances: CreateInstanceInput[]): Promise<CreatedInstance[]> {
-    return this.creation.createBatch(workflowName, instances);
+  createBatch(workflowName: string, instances: CreateInstanceInput[], options?: CreateOptions): Promise<CreatedInstance[]> {
+    return this.creation.createBatch(workflowName, instances, options);
   }
 
   get(workflowName: string, instanceId: string): Promise<InstanceView> {

@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/persistence/data-source-options';
+import { openWorkflowStore } from '../../src/persistence/open-workflow-store';
 import { createTestDatabase, TEST_DATABASES, type DatabaseKind } from '../support/databases';
+import { claimRequest, instanceRecord, keyOf, T0, WORKFLOW } from '../support/store-records';
 
 /** A database at the schema before the zero-based run numbers, with two runs of one instance. */
 async function seedOneBasedRuns(dataSource: DataSource, kind: DatabaseKind): Promise<void> {
@@ -52,9 +54,10 @@ describe.each(TEST_DATABASES)('the zero-based run numbers migration on %s', (kin
   it('moves every stored run down one, "Run N" system lines included, and back down again', async () => {
     const database = await createTestDatabase(kind);
     const options = dataSourceOptions({ url: database.url });
-    const migrations = options.migrations as unknown[];
-    const before = new DataSource({ ...options, migrations: migrations.slice(0, -1) } as typeof options);
-    const after = new DataSource(options);
+    const migrations = options.migrations as Array<{ name: string }>;
+    const renumbering = migrations.findIndex((migration) => migration.name.startsWith('ZeroBasedRunNumbers'));
+    const before = new DataSource({ ...options, migrations: migrations.slice(0, renumbering) } as typeof options);
+    const after = new DataSource({ ...options, migrations: migrations.slice(0, renumbering + 1) } as typeof options);
     try {
       await before.initialize();
       await before.runMigrations();
@@ -91,6 +94,54 @@ describe.each(TEST_DATABASES)('the zero-based run numbers migration on %s', (kin
         'Run 2 started',
         'Run 12 completed',
       ]);
+    } finally {
+      if (before.isInitialized) await before.destroy();
+      if (after.isInitialized) await after.destroy();
+      await database.drop();
+    }
+  });
+});
+
+describe.each(TEST_DATABASES)('the instance trace parent migration on %s', (kind) => {
+  const TRACE_PARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it('adds a nullable trace_parent to instances stored before it, and takes it away again', async () => {
+    const database = await createTestDatabase(kind);
+    const options = dataSourceOptions({ url: database.url });
+    const migrations = options.migrations as Array<{ name: string }>;
+    const before = new DataSource({ ...options, migrations: migrations.filter((m) => !m.name.startsWith('InstanceTraceParent')) } as typeof options);
+    const after = new DataSource(options);
+    try {
+      await before.initialize();
+      await before.runMigrations();
+      const at = kind === 'postgres' ? `'2030-01-01T00:00:00.000Z'` : String(T0);
+      await before.query(
+        `INSERT INTO workflow_instance (workflow_name, instance_id, run_number, status, params, created_at, updated_at) VALUES ('${WORKFLOW}', 'old', 0, 'queued', '{"n":1}', ${at}, ${at})`,
+      );
+      await before.query(`INSERT INTO workflow_task (workflow_name, instance_id, run_number, kind, due_at) VALUES ('${WORKFLOW}', 'old', 0, 0, ${at})`);
+      await before.destroy();
+
+      // Migrated at start-up, as the service does: the old instance reads back, without a trace.
+      const store = await openWorkflowStore({ url: database.url });
+      try {
+        expect(await store.findInstance(keyOf('old'))).toMatchObject({ instanceId: 'old', params: '{"n":1}', traceParent: null });
+        expect(await store.createInstances([instanceRecord('new', { runNumber: 0, traceParent: TRACE_PARENT })], T0)).toEqual(['new']);
+        const claims = await store.claimDue(claimRequest());
+        expect(claims.map((claim) => [claim.instance.instanceId, claim.instance.traceParent])).toEqual([
+          ['old', null],
+          ['new', TRACE_PARENT],
+        ]);
+      } finally {
+        await store.close();
+      }
+
+      await after.initialize();
+      await after.undoLastMigration({ transaction: 'all' });
+      const columns = kind === 'postgres'
+        ? await after.query(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'workflow_instance'`)
+        : await after.query(`SELECT name FROM pragma_table_info('workflow_instance')`);
+      expect(columns.map((column: { name: string }) => column.name)).not.toContain('trace_parent');
+      expect(await after.query(`SELECT instance_id FROM workflow_instance ORDER BY instance_id`)).toEqual([{ instance_id: 'new' }, { instance_id: 'old' }]);
     } finally {
       if (before.isInitialized) await before.destroy();
       if (after.isInitialized) await after.destroy();

@@ -28,7 +28,8 @@ export interface LeaseCheck {
 /** What finishing a run writes to its instance. */
 export type FinishPatch = Required<Pick<InstancePatch, 'status' | 'output' | 'error' | 'completedAt' | 'updatedAt'>>;
 
-export type InstancePatch = Partial<Omit<InstanceRecord, 'workflowName' | 'instanceId' | 'createdAt'>>;
+/** What may change after creation: not the key, the creation time or the creator's trace. */
+export type InstancePatch = Partial<Omit<InstanceRecord, 'workflowName' | 'instanceId' | 'createdAt' | 'traceParent'>>;
 
 /** A keyset page request: rows strictly after `after` in the given order. */
 export interface PageQuery<K> {

@@ -1,6 +1,6 @@
 import { type EngineTelemetry, fanOutTelemetry, type RunObservation } from './telemetry';
 
-const run = { workflowName: 'w', instanceId: 'i', runNumber: 0, firstClaim: true };
+const run = { workflowName: 'w', instanceId: 'i', runNumber: 0, firstClaim: true, traceParent: null };
 
 /** A telemetry that writes what it hears to `heard`, wrapping attempts in `[name` … `name]`. */
 function recorder(name: string, heard: string[]): EngineTelemetry {

@@ -26,6 +26,8 @@ export interface ObservedRunKey {
 export interface ObservedRun extends ObservedRunKey {
   /** The run had never been claimed before: it starts now. */
   firstClaim: boolean;
+  /** The W3C `traceparent` stored with the instance when it was created, if any. */
+  traceParent: string | null;
 }
 
 /** How a claim ended: `lost` when another process holds the run now or the database stayed away. */

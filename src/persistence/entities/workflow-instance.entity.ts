@@ -1,5 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import type { DialectName } from '../sql/dialect';
+import { TRACE_PARENT_LENGTH } from '../../engine/trace-parent';
 import { columnTypes, instanceKeyColumns } from './column-types';
 
 /** One row per instance; `run_number` names its current run. */
@@ -20,6 +21,8 @@ export function workflowInstanceEntity(dialect: DialectName) {
       updatedAt: time('updated_at'),
       startedAt: time('started_at', true),
       completedAt: time('completed_at', true),
+      // The creating request's W3C traceparent: each claim of each run is traced as its child.
+      traceParent: text('trace_parent', TRACE_PARENT_LENGTH, true),
     },
     indices: [
       // Listing, newest first, optionally by status: keyset pages over (created_at, instance_id).
