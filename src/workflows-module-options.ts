@@ -42,6 +42,11 @@ export interface WorkflowsModuleOptions {
   /** Signs pagination cursors; give every process of a deployment the same one. */
   cursorSecret?: string;
   /**
+   * Put params, outputs and event payloads into log lines (default false: they may hold personal
+   * data; the standalone server's LOG_PAYLOADS).
+   */
+  logPayloads?: boolean;
+  /**
    * Log stray rejections and exceptions of workflow code instead of letting them end the process
    * (default false: a host application keeps its own policy; the standalone server sets it).
    */
@@ -58,6 +63,7 @@ export interface ResolvedWorkflowsOptions extends WorkflowsModuleOptions {
   runner: RunnerOptions;
   limits: EngineLimits;
   installProcessErrorHandlers: boolean;
+  logPayloads: boolean;
 }
 
 export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): ResolvedWorkflowsOptions {
@@ -68,5 +74,6 @@ export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): Resolv
     runner: { enabled: true, ...RUNNER_DEFAULTS, ...options.runner },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     installProcessErrorHandlers: options.installProcessErrorHandlers ?? false,
+    logPayloads: options.logPayloads ?? false,
   };
 }

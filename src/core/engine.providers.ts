@@ -2,12 +2,14 @@ import { Logger, type Provider } from '@nestjs/common';
 import { createEngine, type Engine } from '../engine/create-engine';
 import type { WorkflowSource } from '../engine/definition/registry';
 import type { WorkflowStore } from '../engine/ports/store';
+import type { EngineTelemetry } from '../engine/ports/telemetry';
 import { WorkflowsClient } from '../engine/workflows-client';
 import { openWorkflowStore } from '../persistence/open-workflow-store';
 import { type ResolvedWorkflowsOptions, WORKFLOWS_OPTIONS } from '../workflows-module-options';
 import { DatabaseClock } from './database-clock';
 import { nestEngineLogger } from './nest-engine-logger';
 import { paramsClasses } from './params-classes';
+import { ENGINE_TELEMETRY, telemetryProviders } from './telemetry.providers';
 import { ENGINE, ENGINE_CLOCK, WORKFLOW_STORE } from './tokens';
 import { WakeSignal } from './wake-signal';
 
@@ -22,7 +24,7 @@ function connectionErrorLog(): (error: Error) => void {
   return (error) => {
     unreported++;
     if (Date.now() - lastAt < 1000) return;
-    logger.warn(`Database connection lost (${unreported} since the last report; the pool reconnects): ${error.message}`);
+    logger.warn({ msg: `Database connection lost (${unreported} since the last report; the pool reconnects): ${error.message}`, lostConnections: unreported });
     lastAt = Date.now();
     unreported = 0;
   };
@@ -39,6 +41,7 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
   return [
     { provide: WORKFLOWS_OPTIONS, useValue: options },
     WakeSignal,
+    ...telemetryProviders(options),
     ...(classes as Provider[]),
     {
       provide: WORKFLOW_STORE,
@@ -55,8 +58,8 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
     },
     {
       provide: ENGINE,
-      inject: [WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, ...classes],
-      useFactory: (store: WorkflowStore, clock: DatabaseClock, wake: WakeSignal, ...instances: object[]): Engine => {
+      inject: [WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, ENGINE_TELEMETRY, ...classes],
+      useFactory: (store: WorkflowStore, clock: DatabaseClock, wake: WakeSignal, telemetry: EngineTelemetry, ...instances: object[]): Engine => {
         // Keep the order the host gave: definitions and classes, classes replaced by their instances.
         const byClass = new Map(classes.map((cls, i) => [cls, instances[i]]));
         const workflows = sources.map((source) => (byClass.get(source as never) ?? source) as WorkflowSource);
@@ -65,6 +68,7 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
           clock,
           workflows,
           logger: nestEngineLogger(),
+          telemetry,
           limits: options.limits,
           leaseMs: options.runner.leaseMs,
           cursorSecret: options.cursorSecret,
