@@ -30,7 +30,9 @@ export class AuditTrailInterceptor implements NestInterceptor {
     const request = execution.switchToHttp().getRequest<Request>();
     const params = request.params as Record<string, string>;
     const body = (request.body ?? {}) as { type?: unknown; payload?: unknown };
+    const requestId = (request as { id?: unknown }).id;
     const fields = {
+      ...(requestId !== undefined ? { reqId: String(requestId) } : {}),
       action,
       workflowName: params.workflowName,
       instanceId: params.instanceId,
@@ -45,7 +47,7 @@ export class AuditTrailInterceptor implements NestInterceptor {
           const eventId = action === 'event' ? (answer as { event?: { id?: unknown } } | undefined)?.event?.id : undefined;
           this.logger.log({ msg: `Audit: ${what}`, audit: true, ...fields, ...(eventId ? { eventId } : {}), outcome: 'ok' });
         },
-        error: (error: unknown) => this.logger.log({ msg: `Audit: ${what} refused`, audit: true, ...fields, outcome: codeOf(error) }),
+        error: (error: unknown) => this.logger.log({ msg: `Audit: ${what} failed: ${codeOf(error)}`, audit: true, ...fields, outcome: codeOf(error) }),
       }),
     );
   }

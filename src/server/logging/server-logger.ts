@@ -49,8 +49,8 @@ export function createServerLogger({ level, format, destination }: ServerLoggerO
       sync: true,
       colorize: !destination && process.stdout.isTTY === true,
       translateTime: 'SYS:HH:MM:ss.l',
-      // The start-up block's fields repeat its text.
-      ignore: 'pid,hostname,context,startup',
+      // What the message already says: the start-up block's fields, a request's method, URL and status.
+      ignore: 'pid,hostname,context,startup,req,res',
       messageFormat: '{if context}[{context}] {end}{msg}',
     }),
   );
