@@ -25,8 +25,8 @@ export interface RequestLoggingOptions {
 
 /**
  * One line per request, when its response is finished: method, URL, status, time taken and the
- * request id (`reqId`). Headers are never logged (so neither is `Authorization`); bodies only
- * with `payloads`. 5xx answers are logged at error, the rest at info.
+ * request id (`reqId`). Headers are never logged (so neither is `Authorization`); the bodies
+ * (`requestBody`, `responseBody`) only with `payloads`. 5xx answers are logged at error, the rest at info.
  */
 export function requestLogging({ logger, payloads }: RequestLoggingOptions): RequestHandler[] {
   const log = pinoHttp({
@@ -37,19 +37,18 @@ export function requestLogging({ logger, payloads }: RequestLoggingOptions): Req
     customSuccessMessage: (request, response) => `${request.method} ${(request as Request).originalUrl ?? request.url} ${response.statusCode}`,
     customErrorMessage: (request, response) => `${request.method} ${(request as Request).originalUrl ?? request.url} ${response.statusCode}`,
     serializers: {
-      req: (request: { method: string; url: string; remoteAddress?: string; raw: Request }) => ({
-        method: request.method,
-        url: request.url,
-        remoteAddress: request.remoteAddress,
-        ...(payloads && request.raw.body !== undefined ? { body: request.raw.body } : {}),
-      }),
-      res: (response: { statusCode: number; raw: Response }) => ({
-        statusCode: response.statusCode,
-        ...(payloads && response.raw.locals?.loggedBody !== undefined ? { body: response.raw.locals.loggedBody } : {}),
-      }),
+      req: (request: { method: string; url: string; remoteAddress?: string }) => ({ method: request.method, url: request.url, remoteAddress: request.remoteAddress }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
+    // Bodies are read when the response is finished: the request's is parsed by then.
+    customSuccessObject: (request, response, line: object) => (payloads ? withBodies(line, request as Request, response as Response) : line),
+    customErrorObject: (request, response, _error, line: object) => (payloads ? withBodies(line, request as Request, response as Response) : line),
   });
   return payloads ? [log, keepResponseBody] : [log];
+}
+
+function withBodies(line: object, request: Request, response: Response): object {
+  return { ...line, requestBody: request.body as unknown, responseBody: response.locals.loggedBody as unknown };
 }
 
 /** Keeps what the handler answered with for the request line (only with LOG_PAYLOADS). */
