@@ -221,3 +221,27 @@ describe('server logs with LOG_PAYLOADS=true', () => {
     expect(server.output()).not.toContain(CURSOR_SECRET);
   });
 });
+
+describe('server logs on shutdown', () => {
+  it('a run whose step outlives the grace period is released, and says so', async () => {
+    const database = await createTestDatabase('sqlite');
+    const server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'info', RUNNER_SHUTDOWN_GRACE_MS: '100' });
+    try {
+      const headers = { 'content-type': 'application/json' };
+      await fetch(`${server.baseUrl}/workflows/slow/instances`, { method: 'POST', headers, body: JSON.stringify({ id: 'slow-1', params: { workMs: 5_000 } }) });
+      await lineLike(server, { workflowName: 'slow', instanceId: 'slow-1', msg: 'Run started: slow/slow-1 run 0' });
+      server.process.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(lines(server).find((line) => line.outcome === 'released')).toMatchObject({
+        level: 'info',
+        workflowName: 'slow',
+        instanceId: 'slow-1',
+        runNumber: 0,
+        msg: 'Run released on shutdown: slow/slow-1 run 0 (due again at once, for another process)',
+      });
+    } finally {
+      server.process.kill('SIGKILL');
+      await database.drop();
+    }
+  });
+});
