@@ -225,7 +225,7 @@ describe('server logs with LOG_PAYLOADS=true', () => {
 describe('server logs on shutdown', () => {
   it('a run whose step outlives the grace period is released, and says so', async () => {
     const database = await createTestDatabase('sqlite');
-    const server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'info', RUNNER_SHUTDOWN_GRACE_MS: '100' });
+    const server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'info', LOG_FORMAT: 'json', RUNNER_SHUTDOWN_GRACE_MS: '100' });
     try {
       const headers = { 'content-type': 'application/json' };
       await fetch(`${server.baseUrl}/workflows/slow/instances`, { method: 'POST', headers, body: JSON.stringify({ id: 'slow-1', params: { workMs: 5_000 } }) });

@@ -54,7 +54,7 @@ describe('start-up failures: exit code 1 and one line', () => {
 describe('the start-up block', () => {
   it('says the version, the SQLite file, the migrations applied now, each workflow with its file, the runner and the URLs', async () => {
     const file = join(tmpdir(), `wf_startup_${process.pid}_${randomBytes(4).toString('hex')}.sqlite`);
-    const env = { DATABASE_URL: `sqlite:${file}`, WORKFLOWS_PATH: LOGS_FIXTURE, EXAMPLES: 'true', LOG_LEVEL: 'info', RUNNER_CONCURRENCY: '4' };
+    const env = { DATABASE_URL: `sqlite:${file}`, WORKFLOWS_PATH: LOGS_FIXTURE, EXAMPLES: 'true', LOG_LEVEL: 'info', LOG_FORMAT: 'json', RUNNER_CONCURRENCY: '4' };
     const first = await startServer(env);
     await stop(first);
     const [block] = jsonLines(first.output()).filter((line) => line.context === 'Server');
@@ -84,7 +84,7 @@ describe('the start-up block', () => {
       const url = new URL(database.url);
       // The local server trusts every connection, so any password gets in: it must not get out.
       url.password = 'hunter2-never-logged';
-      const server = await startServer({ DATABASE_URL: url.toString(), LOG_LEVEL: 'info' });
+      const server = await startServer({ DATABASE_URL: url.toString(), LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
       await stop(server);
       const name = url.pathname.slice(1);
       expect(server.output()).toContain(`  database    PostgreSQL ${url.hostname}:${url.port || 5432}/${name} (user ${url.username})\n`.replace(/\n/g, '\\n'));

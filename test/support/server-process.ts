@@ -49,7 +49,8 @@ class PortTaken extends Error {}
 async function startServerOn(port: number, env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    env: { ...process.env, EXAMPLES: 'false', WORKFLOWS_PATH: FIXTURE_WORKFLOWS, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    // Readable lines (their quotes unescaped), as most tests read them; the log tests ask for json.
+    env: { ...process.env, EXAMPLES: 'false', WORKFLOWS_PATH: FIXTURE_WORKFLOWS, LOG_LEVEL: 'warn', LOG_FORMAT: 'pretty', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
