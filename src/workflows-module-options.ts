@@ -43,6 +43,11 @@ export interface WorkflowsModuleOptions {
   /** Signs pagination cursors; give every process of a deployment the same one. */
   cursorSecret?: string;
   /**
+   * Put params, outputs and event payloads into log lines (default false: they may hold personal
+   * data; the standalone server's LOG_PAYLOADS).
+   */
+  logPayloads?: boolean;
+  /**
    * Log stray rejections and exceptions of workflow code instead of letting them end the process
    * (default false: a host application keeps its own policy; the standalone server sets it).
    */
@@ -67,6 +72,7 @@ export interface ResolvedWorkflowsOptions extends WorkflowsModuleOptions {
   limits: EngineLimits;
   installProcessErrorHandlers: boolean;
   tracing: false | TracingOptions;
+  logPayloads: boolean;
 }
 
 export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): ResolvedWorkflowsOptions {
@@ -78,5 +84,6 @@ export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): Resolv
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     installProcessErrorHandlers: options.installProcessErrorHandlers ?? false,
     tracing: options.tracing === false ? false : options.tracing === true || options.tracing === undefined ? {} : options.tracing,
+    logPayloads: options.logPayloads ?? false,
   };
 }

@@ -2,14 +2,15 @@ import { Logger, type Provider } from '@nestjs/common';
 import { createEngine, type Engine } from '../engine/create-engine';
 import type { WorkflowSource } from '../engine/definition/registry';
 import type { WorkflowStore } from '../engine/ports/store';
+import type { EngineTelemetry } from '../engine/ports/telemetry';
 import { WorkflowsClient } from '../engine/workflows-client';
-import { fanOutTelemetry } from '../engine/ports/telemetry';
 import { WORKFLOW_TRACING, type WorkflowTracing } from '../observability/tracing/workflow-tracing';
 import { openWorkflowStore } from '../persistence/open-workflow-store';
 import { type ResolvedWorkflowsOptions, WORKFLOWS_OPTIONS } from '../workflows-module-options';
 import { DatabaseClock } from './database-clock';
 import { nestEngineLogger } from './nest-engine-logger';
 import { paramsClasses } from './params-classes';
+import { ENGINE_TELEMETRY, telemetryProviders } from './telemetry.providers';
 import { ENGINE, ENGINE_CLOCK, WORKFLOW_STORE } from './tokens';
 import { WakeSignal } from './wake-signal';
 
@@ -24,16 +25,10 @@ function connectionErrorLog(): (error: Error) => void {
   return (error) => {
     unreported++;
     if (Date.now() - lastAt < 1000) return;
-    logger.warn(`Database connection lost (${unreported} since the last report; the pool reconnects): ${error.message}`);
+    logger.warn({ msg: `Database connection lost (${unreported} since the last report; the pool reconnects): ${error.message}`, lostConnections: unreported });
     lastAt = Date.now();
     unreported = 0;
   };
-}
-
-/** A telemetry adapter's bug is logged (the fan-out skips it) and never reaches a run. */
-function telemetryFaultLog(): (error: unknown) => void {
-  const logger = new Logger('WorkflowsTelemetry');
-  return (error) => logger.warn(`A telemetry observer failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 /**
@@ -47,6 +42,7 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
   return [
     { provide: WORKFLOWS_OPTIONS, useValue: options },
     WakeSignal,
+    ...telemetryProviders(options),
     ...(classes as Provider[]),
     {
       provide: WORKFLOW_STORE,
@@ -63,8 +59,15 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
     },
     {
       provide: ENGINE,
-      inject: [WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, WORKFLOW_TRACING, ...classes],
-      useFactory: (store: WorkflowStore, clock: DatabaseClock, wake: WakeSignal, tracing: WorkflowTracing, ...instances: object[]): Engine => {
+      inject: [WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, ENGINE_TELEMETRY, WORKFLOW_TRACING, ...classes],
+      useFactory: (
+        store: WorkflowStore,
+        clock: DatabaseClock,
+        wake: WakeSignal,
+        telemetry: EngineTelemetry,
+        tracing: WorkflowTracing,
+        ...instances: object[]
+      ): Engine => {
         // Keep the order the host gave: definitions and classes, classes replaced by their instances.
         const byClass = new Map(classes.map((cls, i) => [cls, instances[i]]));
         const workflows = sources.map((source) => (byClass.get(source as never) ?? source) as WorkflowSource);
@@ -73,7 +76,7 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
           clock,
           workflows,
           logger: nestEngineLogger(),
-          telemetry: fanOutTelemetry(tracing.telemetry ? [tracing.telemetry] : [], telemetryFaultLog()),
+          telemetry,
           currentTraceParent: () => tracing.currentTraceParent(),
           limits: options.limits,
           leaseMs: options.runner.leaseMs,

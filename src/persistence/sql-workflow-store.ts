@@ -28,6 +28,8 @@ type Row = Record<string, unknown>;
  */
 export abstract class SqlWorkflowStore implements WorkflowStore {
   readonly dialect: Dialect;
+  /** The migrations opening the store applied (for the start-up report); empty when it was up to date. */
+  migrationsApplied: readonly string[] = [];
 
   protected constructor(readonly connection: DatabaseConnection) {
     this.dialect = connection.dialect;

@@ -11,8 +11,12 @@ export interface RequestContext {
   body: unknown;
 }
 
-/** Allow by returning nothing or `true`; deny with `false` (403) or by throwing an HttpException. */
-export type HookResult = void | boolean | Promise<void | boolean>;
+/**
+ * Allow by returning nothing, `true`, or `{ principal }` (who is acting, for the audit trail);
+ * deny with `false` (403) or by throwing an HttpException.
+ */
+export type HookDecision = void | boolean | { principal: string };
+export type HookResult = HookDecision | Promise<HookDecision>;
 
 export interface AuthorizationHooks {
   /** Runs for every route, before the route's own hook. */

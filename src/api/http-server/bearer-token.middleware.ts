@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { setPrincipal } from '../auth/principal';
 import type { ErrorEnvelope } from '../errors/error-envelope';
 
 /** `Bearer <token>`, the scheme in any case (RFC 7235: schemes are case-insensitive). */
@@ -11,7 +12,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * The standalone server's AUTH_TOKEN: every request needs `Authorization: Bearer <token>`. A
  * header check that runs before anything reads the body, so an unauthenticated caller gets its
  * 401 and nothing else (no 400 or 413 that would tell it about the route). Paths under
- * `publicPaths` (prefixes) are served without it.
+ * `publicPaths` (prefixes) are served without it. Who passes it is the principal "token".
  */
 export function bearerTokenMiddleware(token: string, publicPaths: string[] = []): RequestHandler {
   const expected = digest(token);
@@ -23,6 +24,7 @@ export function bearerTokenMiddleware(token: string, publicPaths: string[] = [])
     const given = BEARER.exec(String(request.headers.authorization ?? ''))?.[1];
     // Comparing digests keeps the comparison constant-time whatever the lengths.
     if (given !== undefined && timingSafeEqual(digest(given), expected)) {
+      setPrincipal(request, 'token');
       next();
       return;
     }

@@ -26,8 +26,10 @@ export class PostgresWorkflowStore extends SqlWorkflowStore {
 
   /** Applies pending migrations, then opens the store's own pool. */
   static async open(options: PostgresConnectionOptions): Promise<PostgresWorkflowStore> {
-    await migratePostgres(options.url);
-    return new PostgresWorkflowStore(new PostgresConnection(options), options.url);
+    const migrations = await migratePostgres(options.url);
+    const store = new PostgresWorkflowStore(new PostgresConnection(options), options.url);
+    store.migrationsApplied = migrations;
+    return store;
   }
 
   async createInstances(instances: InstanceRecord[], dueAt: number): Promise<string[]> {

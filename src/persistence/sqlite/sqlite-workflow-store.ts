@@ -27,8 +27,9 @@ export class SqliteWorkflowStore extends SqlWorkflowStore {
   static async open(path: string): Promise<SqliteWorkflowStore> {
     const connection = new SqliteConnection(path);
     try {
-      await migrateSqlite(connection.handle, path);
+      const migrations = await migrateSqlite(connection.handle, path);
       const store = new SqliteWorkflowStore(connection);
+      store.migrationsApplied = migrations;
       await store.releaseAllLeases();
       return store;
     } catch (error) {
