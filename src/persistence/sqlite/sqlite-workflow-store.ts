@@ -77,8 +77,8 @@ export class SqliteWorkflowStore extends SqlWorkflowStore {
     const d = this.dialect;
     return this.connection.transaction(async (sql) => {
       const due = new SqlParams();
-      const candidates = await sql.rows<{ workflow_name: string; instance_id: string }>(
-        `SELECT workflow_name, instance_id FROM workflow_task
+      const candidates = await sql.rows<{ workflow_name: string; instance_id: string; lease_owner: string | null }>(
+        `SELECT workflow_name, instance_id, lease_owner FROM workflow_task
          WHERE due_at <= ${due.add(d.time(request.now))} AND workflow_name IN (${due.list(request.workflowNames)})
          ORDER BY kind, due_at, workflow_name, instance_id LIMIT ${due.add(request.limit)}`,
         due.values,
@@ -107,7 +107,8 @@ export class SqliteWorkflowStore extends SqlWorkflowStore {
            WHERE ${keyMatch(claim, key, 'i')} RETURNING *`,
           claim.values,
         );
-        claimed.push(claimedRunOf(d, row, token, started_at === null));
+        const takenOver = candidate.lease_owner !== null && candidate.lease_owner !== request.owner;
+        claimed.push(claimedRunOf(d, row, token, { firstClaim: started_at === null, takenOver }));
       }
       return claimed;
     });
