@@ -6,21 +6,35 @@ import { ProcessErrorHandlers } from './core/process-error-handlers';
 import { WorkflowsClient } from './engine/workflows-client';
 import { RunnerLoop } from './scheduler/runner-loop.service';
 import { mountHttpApi } from './api/http-api';
+import { healthParts } from './health/health.parts';
+import { metricsParts } from './metrics/metrics.parts';
 import { resolveWorkflowsOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from './workflows-module-options';
 
 /**
  * What a host application imports: the engine on its database, the scheduled runner, the HTTP
- * API under `basePath`, and the injectable `WorkflowsClient`.
+ * API under `basePath`, health probes and Prometheus metrics at the root (each can be turned
+ * off), and the injectable `WorkflowsClient`.
  */
 @Module({})
 export class WorkflowsModule {
   static forRoot(given: WorkflowsModuleOptions = {}): DynamicModule {
     const options = resolveWorkflowsOptions(given);
+    const health = healthParts(options);
+    const metrics = metricsParts(options);
     return {
       module: WorkflowsModule,
       global: true,
-      imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath), ...(options.imports ?? [])],
-      providers: [...engineProviders(options), ...(options.providers ?? []), RunnerLoop, EngineLifecycle, ProcessErrorHandlers],
+      imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath), ...health.imports, ...(options.imports ?? [])],
+      controllers: [...health.controllers, ...metrics.controllers],
+      providers: [
+        ...engineProviders(options),
+        ...(options.providers ?? []),
+        RunnerLoop,
+        EngineLifecycle,
+        ProcessErrorHandlers,
+        ...health.providers,
+        ...metrics.providers,
+      ],
       exports: [WorkflowsClient, WORKFLOWS_OPTIONS],
     };
   }

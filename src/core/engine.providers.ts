@@ -2,13 +2,17 @@ import { Logger, type Provider } from '@nestjs/common';
 import { createEngine, type Engine } from '../engine/create-engine';
 import type { WorkflowSource } from '../engine/definition/registry';
 import type { WorkflowStore } from '../engine/ports/store';
+import type { EngineTelemetry } from '../engine/ports/telemetry';
 import { WorkflowsClient } from '../engine/workflows-client';
 import { openWorkflowStore } from '../persistence/open-workflow-store';
+import { OperationalQueries } from '../persistence/operational-queries';
+import type { SqlWorkflowStore } from '../persistence/sql-workflow-store';
 import { type ResolvedWorkflowsOptions, WORKFLOWS_OPTIONS } from '../workflows-module-options';
 import { DatabaseClock } from './database-clock';
 import { nestEngineLogger } from './nest-engine-logger';
 import { paramsClasses } from './params-classes';
-import { ENGINE, ENGINE_CLOCK, WORKFLOW_STORE } from './tokens';
+import { engineTelemetryProvider } from './telemetry.providers';
+import { ENGINE, ENGINE_CLOCK, ENGINE_TELEMETRY, WORKFLOW_STORE } from './tokens';
 import { WakeSignal } from './wake-signal';
 
 /**
@@ -30,8 +34,8 @@ function connectionErrorLog(): (error: Error) => void {
 
 /**
  * The engine inside Nest: the store (connected and migrated before anything else starts), the
- * database-following clock, and the engine itself with its client. `@Workflow` classes are Nest
- * providers, so their instances come injected.
+ * database-following clock, the engine's telemetry, and the engine itself with its client.
+ * `@Workflow` classes are Nest providers, so their instances come injected.
  */
 export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
   const sources = options.workflows ?? [];
@@ -40,10 +44,14 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
     { provide: WORKFLOWS_OPTIONS, useValue: options },
     WakeSignal,
     ...(classes as Provider[]),
+    engineTelemetryProvider,
     {
       provide: WORKFLOW_STORE,
-      useFactory: () => openWorkflowStore({ ...options.database, onConnectionError: connectionErrorLog() }),
+      inject: [ENGINE_TELEMETRY],
+      useFactory: (telemetry: EngineTelemetry) =>
+        openWorkflowStore({ ...options.database, onConnectionError: connectionErrorLog(), onDatabaseError: (kind) => telemetry.databaseError({ kind }) }),
     },
+    { provide: OperationalQueries, inject: [WORKFLOW_STORE], useFactory: (store: SqlWorkflowStore) => new OperationalQueries(store.connection) },
     {
       provide: ENGINE_CLOCK,
       inject: [WORKFLOW_STORE],
@@ -55,8 +63,8 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
     },
     {
       provide: ENGINE,
-      inject: [WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, ...classes],
-      useFactory: (store: WorkflowStore, clock: DatabaseClock, wake: WakeSignal, ...instances: object[]): Engine => {
+      inject: [WORKFLOW_STORE, ENGINE_CLOCK, ENGINE_TELEMETRY, WakeSignal, ...classes],
+      useFactory: (store: WorkflowStore, clock: DatabaseClock, telemetry: EngineTelemetry, wake: WakeSignal, ...instances: object[]): Engine => {
         // Keep the order the host gave: definitions and classes, classes replaced by their instances.
         const byClass = new Map(classes.map((cls, i) => [cls, instances[i]]));
         const workflows = sources.map((source) => (byClass.get(source as never) ?? source) as WorkflowSource);
@@ -65,6 +73,7 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
           clock,
           workflows,
           logger: nestEngineLogger(),
+          telemetry,
           limits: options.limits,
           leaseMs: options.runner.leaseMs,
           cursorSecret: options.cursorSecret,

@@ -2,3 +2,7 @@
 export const WORKFLOW_STORE = Symbol('WORKFLOW_STORE');
 export const ENGINE = Symbol('ENGINE');
 export const ENGINE_CLOCK = Symbol('ENGINE_CLOCK');
+/** The engine's telemetry: every part that is on, fanned out (see telemetry.providers.ts). */
+export const ENGINE_TELEMETRY = Symbol('ENGINE_TELEMETRY');
+/** The metrics part's telemetry, provided only while metrics are on. */
+export const METRICS_TELEMETRY = Symbol('METRICS_TELEMETRY');

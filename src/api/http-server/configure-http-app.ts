@@ -1,4 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { HEALTH_PATH } from '../../health/health.controller';
+import { METRICS_PATH } from '../../metrics/metrics.controller';
 import { SWAGGER_PATHS, setupSwaggerUi } from '../docs/openapi-document';
 import { WorkflowsExceptionFilter } from '../errors/workflows-exception.filter';
 import { requireJsonBody } from '../validation/require-json-body';
@@ -10,7 +12,10 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** Serve Swagger UI at /docs and the document at /docs-json (default true). */
   swagger?: boolean;
-  /** Require `Authorization: Bearer <token>` on every request, before its body is read. */
+  /**
+   * Require `Authorization: Bearer <token>` on every request, before its body is read; not on the
+   * health probes, nor on /metrics (which has its own token, `metrics.token`).
+   */
   authToken?: string;
   /** With `authToken`: serve the Swagger paths without it. */
   docsPublic?: boolean;
@@ -24,7 +29,9 @@ export interface HttpAppOptions {
  * answered in the envelope).
  */
 export function configureHttpApp(app: NestExpressApplication, options: HttpAppOptions = {}): void {
-  if (options.authToken) app.use(bearerTokenMiddleware(options.authToken, options.docsPublic ? SWAGGER_PATHS : []));
+  if (options.authToken) {
+    app.use(bearerTokenMiddleware(options.authToken, [HEALTH_PATH, METRICS_PATH, ...(options.docsPublic ? SWAGGER_PATHS : [])]));
+  }
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   app.useGlobalFilters(new WorkflowsExceptionFilter());

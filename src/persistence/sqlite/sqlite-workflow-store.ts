@@ -1,5 +1,6 @@
 import { type InstanceRecord, type Lease, type NewLogRecord, type StepRecord, unleasedTask } from '../../engine/model';
 import type { ClaimRequest, ClaimedRun, EventDelivery, FinishPatch, LeaseCheck } from '../../engine/ports/store';
+import type { DatabaseErrorKind } from '../connection/database-errors';
 import { migrateSqlite } from '../migrations/run-migrations';
 import { claimedRunOf } from '../sql/claimed-run';
 import type { SqlExecutor } from '../sql/sql-executor';
@@ -24,8 +25,8 @@ export class SqliteWorkflowStore extends SqlWorkflowStore {
    * Runs left leased by an earlier life of this process are then given back at once, instead of
    * after their leases expire: the exclusive lock proves no other process is running them.
    */
-  static async open(path: string): Promise<SqliteWorkflowStore> {
-    const connection = new SqliteConnection(path);
+  static async open(path: string, onDatabaseError?: (kind: DatabaseErrorKind) => void): Promise<SqliteWorkflowStore> {
+    const connection = new SqliteConnection(path, onDatabaseError);
     try {
       await migrateSqlite(connection.handle, path);
       const store = new SqliteWorkflowStore(connection);
