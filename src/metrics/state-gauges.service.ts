@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { ENGINE, ENGINE_CLOCK } from '../core/tokens';
 import type { Engine } from '../engine/create-engine';
@@ -15,7 +15,7 @@ import { WorkflowMetrics } from './workflow-metrics';
  * keeps the last values (workflows_state_refreshed_timestamp_seconds shows how old they are).
  */
 @Injectable()
-export class StateGauges implements OnApplicationBootstrap, OnApplicationShutdown {
+export class StateGauges implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WorkflowsMetrics');
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
@@ -35,8 +35,10 @@ export class StateGauges implements OnApplicationBootstrap, OnApplicationShutdow
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /** Before the store closes (in onApplicationShutdown): no read is left to fail on it. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    await this.refreshing;
   }
 
   /** Reads both gauges' sources now; a refresh already under way is joined, not doubled. */
