@@ -7,15 +7,18 @@ import { medianThroughput, type ThroughputResult } from './workloads/w1-throughp
 import { type LatencyResult, runEventLatency } from './workloads/w2-event-latency';
 import { runTimerAccuracy, type TimerResult } from './workloads/w3-timers';
 import { runScale, type ScaleResult } from './workloads/w4-scale';
+import { runMetricsScrape } from './workloads/w5-metrics';
 
 /**
  * `npm run bench` runs every workload and writes docs/benchmarks.md; `npm run bench -- w1 w2`
- * runs only those groups and just prints. Groups: pgbench, w1, w1http, w2, w3, dbos, memory, w4.
- * BENCH_W4_INSTANCES (default 1,000,000) and BENCH_WAITING (default 100,000) scale the big ones.
+ * runs only those groups and just prints. Groups: pgbench, w1, w1http, w2, w3, dbos, memory, w4,
+ * and w5 (the /metrics scrape; only when asked, its figures are in docs/operations-metrics.md).
+ * BENCH_W4_INSTANCES (default 1,000,000) and BENCH_WAITING (default 100,000) scale the big ones;
+ * BENCH_W5_INSTANCES (default 1,000,000) the scrape's database.
  */
 /** Throughput runs are repeated and the median kept: single runs on 2 cores vary by ±20%. */
 const REPEATS = 3;
-const GROUPS = ['pgbench', 'w1', 'w1http', 'w2', 'w3', 'dbos', 'memory', 'w4'] as const;
+const GROUPS = ['pgbench', 'w1', 'w1http', 'w2', 'w3', 'dbos', 'memory', 'w4', 'w5'] as const;
 type Group = (typeof GROUPS)[number];
 
 async function main(): Promise<void> {
@@ -88,6 +91,14 @@ async function main(): Promise<void> {
     scale = await runScale({ instances });
     console.table(scale.queries);
     console.table([scale.throughput]);
+  }
+
+  if (asked.includes('w5')) {
+    const instances = Number(process.env.BENCH_W5_INSTANCES ?? 1_000_000);
+    log(`W5 /metrics with ${instances} instances`);
+    const result = await runMetricsScrape({ instances });
+    console.table([{ instances: result.instances, dueRuns: result.queuedRuns, loadSeconds: result.loadSeconds, ...result.scrape }]);
+    console.table(result.refreshQueries);
   }
 
   if (!asked.length) {

@@ -1,4 +1,5 @@
 import type { ModuleMetadata, Provider } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import type { AuthorizationHooks } from './api/auth/authorization-hooks';
 import type { WorkflowSource } from './engine/definition/registry';
 import { DEFAULT_LIMITS, type EngineLimits } from './engine/limits';
@@ -21,6 +22,21 @@ export interface RunnerOptions {
   maxStepsPerClaim: number;
 }
 
+/** `GET /health/live` and `GET /health/ready`, at the application's root. */
+export interface HealthOptions {
+  /** How long each readiness check may take before it counts as down (default 2000 ms). */
+  checkTimeoutMs: number;
+}
+
+/** `GET /metrics` (Prometheus), at the application's root. */
+export interface MetricsOptions {
+  /** Require `Authorization: Bearer <token>` on /metrics (default: open). */
+  token?: string;
+  /** How often instance counts and the due queue are read for their gauges (default 15 s). */
+  refreshIntervalMs: number;
+  /** Register the metrics in this prom-client registry instead of one of the module's own. */
+  registry?: Registry;
+}
 
 /** What a host application passes to `WorkflowsModule.forRoot()`. */
 export interface WorkflowsModuleOptions {
@@ -59,13 +75,17 @@ export interface WorkflowsModuleOptions {
    * to `create` explicitly. `{ otlp }`: this process starts an SDK of its own (the standalone server).
    */
   tracing?: boolean | TracingOptions;
+  /** Health endpoints (default on); `false` removes them. */
+  health?: boolean | Partial<HealthOptions>;
+  /** The Prometheus endpoint and the engine's metrics (default on); `false` removes them. */
+  metrics?: boolean | Partial<MetricsOptions>;
 }
 
 export const WORKFLOWS_OPTIONS = Symbol('WORKFLOWS_OPTIONS');
 export const DEFAULT_BASE_PATH = '/api/workflows';
 
 /** The options with every default filled in, once, by `forRoot`: what the module's parts inject. */
-export interface ResolvedWorkflowsOptions extends WorkflowsModuleOptions {
+export interface ResolvedWorkflowsOptions extends Omit<WorkflowsModuleOptions, 'health' | 'metrics' | 'tracing'> {
   basePath: string;
   enableRunnerTick: boolean;
   runner: RunnerOptions;
@@ -73,6 +93,17 @@ export interface ResolvedWorkflowsOptions extends WorkflowsModuleOptions {
   installProcessErrorHandlers: boolean;
   tracing: false | TracingOptions;
   logPayloads: boolean;
+  health: HealthOptions | false;
+  metrics: MetricsOptions | false;
+}
+
+const HEALTH_DEFAULTS: HealthOptions = { checkTimeoutMs: 2_000 };
+const METRICS_DEFAULTS: MetricsOptions = { refreshIntervalMs: 15_000 };
+
+/** A feature that is on unless `false`, with its defaults under what was given. */
+function feature<T extends object>(given: boolean | Partial<T> | undefined, defaults: T): T | false {
+  if (given === false) return false;
+  return { ...defaults, ...(given === true || given === undefined ? {} : given) };
 }
 
 export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): ResolvedWorkflowsOptions {
@@ -83,7 +114,9 @@ export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): Resolv
     runner: { enabled: true, ...RUNNER_DEFAULTS, ...options.runner },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     installProcessErrorHandlers: options.installProcessErrorHandlers ?? false,
-    tracing: options.tracing === false ? false : options.tracing === true || options.tracing === undefined ? {} : options.tracing,
+    tracing: feature<TracingOptions>(options.tracing, {}),
     logPayloads: options.logPayloads ?? false,
+    health: feature(options.health, HEALTH_DEFAULTS),
+    metrics: feature(options.metrics, METRICS_DEFAULTS),
   };
 }

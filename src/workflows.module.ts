@@ -7,20 +7,26 @@ import { WorkflowsClient } from './engine/workflows-client';
 import { RunnerLoop } from './scheduler/runner-loop.service';
 import { mountHttpApi } from './api/http-api';
 import { tracingProviders, WORKFLOW_TRACING } from './observability/tracing/workflow-tracing';
+import { healthParts } from './health/health.parts';
+import { metricsParts } from './metrics/metrics.parts';
 import { resolveWorkflowsOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from './workflows-module-options';
 
 /**
  * What a host application imports: the engine on its database, the scheduled runner, the HTTP
- * API under `basePath`, the injectable `WorkflowsClient`, and tracing.
+ * API under `basePath`, health probes and Prometheus metrics at the root, tracing (each of the
+ * three can be turned off), and the injectable `WorkflowsClient`.
  */
 @Module({})
 export class WorkflowsModule {
   static forRoot(given: WorkflowsModuleOptions = {}): DynamicModule {
     const options = resolveWorkflowsOptions(given);
+    const health = healthParts(options);
+    const metrics = metricsParts(options);
     return {
       module: WorkflowsModule,
       global: true,
-      imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath), ...(options.imports ?? [])],
+      imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath), ...health.imports, ...(options.imports ?? [])],
+      controllers: [...health.controllers, ...metrics.controllers],
       providers: [
         ...engineProviders(options),
         ...tracingProviders(options),
@@ -28,6 +34,8 @@ export class WorkflowsModule {
         RunnerLoop,
         EngineLifecycle,
         ProcessErrorHandlers,
+        ...health.providers,
+        ...metrics.providers,
       ],
       exports: [WorkflowsClient, WORKFLOWS_OPTIONS, WORKFLOW_TRACING],
     };

@@ -6,12 +6,14 @@ import type { EngineTelemetry } from '../engine/ports/telemetry';
 import { WorkflowsClient } from '../engine/workflows-client';
 import { WORKFLOW_TRACING, type WorkflowTracing } from '../observability/tracing/workflow-tracing';
 import { openWorkflowStore } from '../persistence/open-workflow-store';
+import { OperationalQueries } from '../persistence/operational-queries';
+import type { SqlWorkflowStore } from '../persistence/sql-workflow-store';
 import { type ResolvedWorkflowsOptions, WORKFLOWS_OPTIONS } from '../workflows-module-options';
 import { DatabaseClock } from './database-clock';
 import { nestEngineLogger } from './nest-engine-logger';
 import { paramsClasses } from './params-classes';
-import { ENGINE_TELEMETRY, telemetryProviders } from './telemetry.providers';
-import { ENGINE, ENGINE_CLOCK, WORKFLOW_STORE } from './tokens';
+import { telemetryProviders } from './telemetry.providers';
+import { ENGINE, ENGINE_CLOCK, ENGINE_TELEMETRY, WORKFLOW_STORE } from './tokens';
 import { WakeSignal } from './wake-signal';
 
 /**
@@ -33,8 +35,8 @@ function connectionErrorLog(): (error: Error) => void {
 
 /**
  * The engine inside Nest: the store (connected and migrated before anything else starts), the
- * database-following clock, and the engine itself with its client. `@Workflow` classes are Nest
- * providers, so their instances come injected.
+ * database-following clock, the engine's telemetry, and the engine itself with its client.
+ * `@Workflow` classes are Nest providers, so their instances come injected.
  */
 export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
   const sources = options.workflows ?? [];
@@ -42,12 +44,15 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
   return [
     { provide: WORKFLOWS_OPTIONS, useValue: options },
     WakeSignal,
-    ...telemetryProviders(options),
+    ...telemetryProviders,
     ...(classes as Provider[]),
     {
       provide: WORKFLOW_STORE,
-      useFactory: () => openWorkflowStore({ ...options.database, onConnectionError: connectionErrorLog() }),
+      inject: [ENGINE_TELEMETRY],
+      useFactory: (telemetry: EngineTelemetry) =>
+        openWorkflowStore({ ...options.database, onConnectionError: connectionErrorLog(), onDatabaseError: (kind) => telemetry.databaseError({ kind }) }),
     },
+    { provide: OperationalQueries, inject: [WORKFLOW_STORE], useFactory: (store: SqlWorkflowStore) => new OperationalQueries(store.connection) },
     {
       provide: ENGINE_CLOCK,
       inject: [WORKFLOW_STORE],

@@ -1,34 +1,32 @@
-import { Logger, type Provider, type Type } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import { type EngineTelemetry, fanOutTelemetry } from '../engine/ports/telemetry';
 import { LogTelemetry } from '../observability/logs/log-telemetry';
 import { WORKFLOW_TRACING, type WorkflowTracing } from '../observability/tracing/workflow-tracing';
-import type { ResolvedWorkflowsOptions } from '../workflows-module-options';
-
-/** The engine's telemetry: every part below, fanned out (ENGINE_TELEMETRY). */
-export const ENGINE_TELEMETRY = Symbol('ENGINE_TELEMETRY');
+import { ENGINE_TELEMETRY, LOG_TELEMETRY, METRICS_TELEMETRY, TRACING_TELEMETRY } from './tokens';
 
 /**
- * The telemetry parts the module runs: each a Nest provider implementing EngineTelemetry. Add a
- * part here (behind its module option when it can be turned off).
+ * The telemetry parts of the module's features (logs, metrics, traces), each provided under its
+ * token only while that feature is on. A new part adds its token here, and nothing else changes.
  */
-function telemetryParts(_options: ResolvedWorkflowsOptions): Type<EngineTelemetry>[] {
-  return [LogTelemetry];
-}
+const TELEMETRY_PARTS: symbol[] = [LOG_TELEMETRY, METRICS_TELEMETRY, TRACING_TELEMETRY];
 
-export function telemetryProviders(options: ResolvedWorkflowsOptions): Provider[] {
-  const parts = telemetryParts(options);
-  const logger = new Logger('WorkflowsTelemetry');
-  return [
-    ...parts,
-    {
-      provide: ENGINE_TELEMETRY,
-      // Tracing comes as a value (null when off); the other parts as classes.
-      inject: [WORKFLOW_TRACING, ...parts],
-      useFactory: (tracing: WorkflowTracing, ...observers: EngineTelemetry[]) =>
-        fanOutTelemetry([...observers, ...(tracing.telemetry ? [tracing.telemetry] : [])], (error) =>
-          // An observer's bug is logged (the fan-out skips it) and never reaches a run.
-          logger.warn({ msg: `A telemetry observer failed: ${(error as Error)?.message ?? String(error)}` }),
-        ),
-    },
-  ];
-}
+/** The parts that are always there (logs) or come from a value (tracing, null while off). */
+const builtInParts: Provider[] = [
+  { provide: LOG_TELEMETRY, useClass: LogTelemetry },
+  { provide: TRACING_TELEMETRY, inject: [WORKFLOW_TRACING], useFactory: (tracing: WorkflowTracing) => tracing.telemetry },
+];
+
+/** The engine hears every part that is on; a part that throws is reported and skipped. */
+const engineTelemetryProvider: Provider = {
+  provide: ENGINE_TELEMETRY,
+  inject: TELEMETRY_PARTS.map((token) => ({ token, optional: true })),
+  useFactory: (...parts: (EngineTelemetry | null | undefined)[]): EngineTelemetry => {
+    const logger = new Logger('WorkflowsTelemetry');
+    return fanOutTelemetry(
+      parts.filter((part): part is EngineTelemetry => part != null),
+      (error) => logger.warn({ msg: `A telemetry observer failed: ${(error as Error)?.message ?? String(error)}` }),
+    );
+  },
+};
+
+export const telemetryProviders: Provider[] = [...builtInParts, engineTelemetryProvider];

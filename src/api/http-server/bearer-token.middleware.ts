@@ -8,6 +8,22 @@ const BEARER = /^bearer[ \t]+(\S+)[ \t]*$/i;
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** Whether an `Authorization` header carries `Bearer <token>`; compared in constant time. */
+export function bearerTokenCheck(token: string): (authorization: string | undefined) => boolean {
+  const expected = digest(token);
+  return (authorization) => {
+    const given = BEARER.exec(String(authorization ?? ''))?.[1];
+    // Comparing digests keeps the comparison constant-time whatever the lengths.
+    return given !== undefined && timingSafeEqual(digest(given), expected);
+  };
+}
+
+/** The 401 for a request without the token. */
+export function refuseWithoutToken(response: Response): void {
+  const body: ErrorEnvelope = { message: 'A valid "Authorization: Bearer <token>" header is required', code: 'UNAUTHORIZED' };
+  response.status(401).set('WWW-Authenticate', 'Bearer').json(body);
+}
+
 /**
  * The standalone server's AUTH_TOKEN: every request needs `Authorization: Bearer <token>`. A
  * header check that runs before anything reads the body, so an unauthenticated caller gets its
@@ -15,20 +31,18 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * `publicPaths` (prefixes) are served without it. Who passes it is the principal "token".
  */
 export function bearerTokenMiddleware(token: string, publicPaths: string[] = []): RequestHandler {
-  const expected = digest(token);
+  const matches = bearerTokenCheck(token);
   return (request: Request, response: Response, next: NextFunction) => {
-    if (publicPaths.some((prefix) => request.path === prefix || request.path.startsWith(`${prefix}/`))) {
+    const isPublic = publicPaths.some((prefix) => request.path === prefix || request.path.startsWith(`${prefix}/`));
+    if (isPublic) {
       next();
       return;
     }
-    const given = BEARER.exec(String(request.headers.authorization ?? ''))?.[1];
-    // Comparing digests keeps the comparison constant-time whatever the lengths.
-    if (given !== undefined && timingSafeEqual(digest(given), expected)) {
+    if (matches(request.headers.authorization)) {
       setPrincipal(request, 'token');
       next();
       return;
     }
-    const body: ErrorEnvelope = { message: 'A valid "Authorization: Bearer <token>" header is required', code: 'UNAUTHORIZED' };
-    response.status(401).set('WWW-Authenticate', 'Bearer').json(body);
+    refuseWithoutToken(response);
   };
 }

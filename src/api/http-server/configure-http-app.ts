@@ -1,5 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RequestHandler } from 'express';
+import { HEALTH_PATH } from '../../health/health.controller';
+import { METRICS_PATH } from '../../metrics/metrics.controller';
 import { SWAGGER_PATHS, setupSwaggerUi } from '../docs/openapi-document';
 import { WorkflowsExceptionFilter } from '../errors/workflows-exception.filter';
 import { requireJsonBody } from '../validation/require-json-body';
@@ -11,7 +13,10 @@ export interface HttpAppOptions {
   bodyLimit?: string;
   /** Serve Swagger UI at /docs and the document at /docs-json (default true). */
   swagger?: boolean;
-  /** Require `Authorization: Bearer <token>` on every request, before its body is read. */
+  /**
+   * Require `Authorization: Bearer <token>` on every request, before its body is read; not on the
+   * health probes, nor on /metrics (which has its own token, `metrics.token`).
+   */
   authToken?: string;
   /** With `authToken`: serve the Swagger paths without it. */
   docsPublic?: boolean;
@@ -29,7 +34,10 @@ export interface HttpAppOptions {
 export function configureHttpApp(app: NestExpressApplication, options: HttpAppOptions = {}): void {
   // First, so that every answer (a 401 included) is logged and carries its request id.
   for (const handler of options.requestLogging ?? []) app.use(handler);
-  if (options.authToken) app.use(bearerTokenMiddleware(options.authToken, options.docsPublic ? SWAGGER_PATHS : []));
+  // Health and metrics have checks of their own (metrics: METRICS_TOKEN), not the API's token.
+  if (options.authToken) {
+    app.use(bearerTokenMiddleware(options.authToken, [HEALTH_PATH, METRICS_PATH, ...(options.docsPublic ? SWAGGER_PATHS : [])]));
+  }
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   app.useGlobalFilters(new WorkflowsExceptionFilter());

@@ -71,6 +71,8 @@ export interface ClaimedRun {
   lease: Lease;
   /** True when this claim starts the run (it had never been picked up before). */
   firstClaim: boolean;
+  /** True when another owner held the run and its lease had expired (that process stalled or died). */
+  takenOver: boolean;
 }
 
 /**

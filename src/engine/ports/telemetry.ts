@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../errors';
 import type { StepType } from '../model';
+import type { DatabaseErrorKind } from './store-errors';
 
 /**
  * What the engine tells the outside about its own work, for logs, metrics and traces. The engine
@@ -15,6 +16,13 @@ export interface EngineTelemetry {
   claimRound(round: { durationMs: number; claimed: number }): void;
   /** A lease was renewed while its run was claimed. */
   leaseRenewed(run: ObservedRunKey): void;
+  /** One `tick()` (an external scheduler's round) took `durationMs` and advanced `processed` runs. */
+  tick(round: { durationMs: number; processed: number }): void;
+  /**
+   * A database statement failed, as the store classified it. The store's adapter reports it, not
+   * the engine, which never sees driver errors.
+   */
+  databaseError(error: { kind: DatabaseErrorKind }): void;
 }
 
 export interface ObservedRunKey {
@@ -28,6 +36,8 @@ export interface ObservedRun extends ObservedRunKey {
   firstClaim: boolean;
   /** The W3C `traceparent` stored with the instance when it was created, if any. */
   traceParent: string | null;
+  /** Another owner held the run and its lease expired: this claim takes it over. */
+  takenOver: boolean;
 }
 
 /** How a claim ended: `lost` when another process holds the run now or the database stayed away. */
@@ -59,7 +69,7 @@ const noAttempt: AttemptObservation = { run: (code) => code(), ended() {} };
 const noRun: RunObservation = { stepAttempt: () => noAttempt, eventDelivered() {}, workflowLog() {}, ended() {} };
 
 /** Telemetry that listens to nothing: the engine's default. */
-export const noTelemetry: EngineTelemetry = { runClaimed: () => noRun, claimRound() {}, leaseRenewed() {} };
+export const noTelemetry: EngineTelemetry = { runClaimed: () => noRun, claimRound() {}, leaseRenewed() {}, tick() {}, databaseError() {} };
 
 /**
  * Every telemetry in `parts` hears everything. A call that throws is reported to `onFault` and
@@ -100,5 +110,7 @@ export function fanOutTelemetry(parts: EngineTelemetry[], onFault: (error: unkno
     },
     claimRound: (round) => each(parts, (part) => part.claimRound(round)),
     leaseRenewed: (run) => each(parts, (part) => part.leaseRenewed(run)),
+    tick: (round) => each(parts, (part) => part.tick(round)),
+    databaseError: (error) => each(parts, (part) => part.databaseError(error)),
   };
 }

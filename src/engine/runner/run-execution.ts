@@ -53,7 +53,7 @@ export class RunExecution implements StepHost {
     const renew = () => this.writer.renew().then((check) => (deps.telemetry.leaseRenewed(this.scope), check));
     this.leaseKeeper = new LeaseKeeper(deps.clock, deps.leaseMs, renew, (check) => this.notePause(check), (error) => this.abandon(error));
     this.pauseRequested = claim.instance.status === 'waitingForPause';
-    this.observation = deps.telemetry.runClaimed({ ...this.scope, firstClaim: claim.firstClaim, traceParent: claim.instance.traceParent });
+    this.observation = deps.telemetry.runClaimed({ ...this.scope, firstClaim: claim.firstClaim, traceParent: claim.instance.traceParent, takenOver: claim.takenOver });
   }
 
   get limits() {

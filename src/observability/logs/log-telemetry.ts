@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AttemptObservation, ClaimEnd, EngineTelemetry, ObservedRunKey, RunObservation } from '../../engine/ports/telemetry';
+import type { AttemptObservation, ClaimEnd, EngineTelemetry, ObservedRun, ObservedRunKey, RunObservation } from '../../engine/ports/telemetry';
 
 /**
  * The runner's lines an operator needs, through Nest's logger (the host's, when embedded): a run
@@ -12,10 +12,12 @@ import type { AttemptObservation, ClaimEnd, EngineTelemetry, ObservedRunKey, Run
 export class LogTelemetry implements EngineTelemetry {
   private readonly logger = new Logger('WorkflowsRunner');
 
-  runClaimed(claimed: ObservedRunKey & { firstClaim: boolean }): RunObservation {
+  runClaimed(claimed: ObservedRun): RunObservation {
     const run: ObservedRunKey = { workflowName: claimed.workflowName, instanceId: claimed.instanceId, runNumber: claimed.runNumber };
     const name = `${run.workflowName}/${run.instanceId} run ${run.runNumber}`;
     if (claimed.firstClaim) this.logger.log({ msg: `Run started: ${name}`, ...run });
+    // Another process held it and its lease ran out: worth knowing (a crash, a stall, a deploy).
+    if (claimed.takenOver) this.logger.log({ msg: `Lease taken over: ${name} (its previous holder's lease expired)`, ...run, takenOver: true });
     return {
       stepAttempt: (step) => this.attempt(run, step.name, step.attempt),
       eventDelivered: (event) => this.logger.debug({ msg: `Event delivered: ${event.type} to ${name}`, ...run, eventType: event.type, waitedMs: event.waitedMs }),
@@ -28,6 +30,11 @@ export class LogTelemetry implements EngineTelemetry {
   claimRound(): void {}
 
   leaseRenewed(): void {}
+
+  tick(): void {}
+
+  // The store logs connection trouble itself (throttled); counting errors is the metrics' part.
+  databaseError(): void {}
 
   private attempt(run: ObservedRunKey, stepName: string, attempt: number): AttemptObservation {
     return {

@@ -57,7 +57,7 @@ export class PostgresWorkflowStore extends SqlWorkflowStore {
     // pairs it with the run's key and number.
     const token = request.newToken();
     const rows = await this.send(claimStatement(request, token));
-    return rows.map((row) => claimedRunOf(this.dialect, row, token, Boolean(row.first_claim)));
+    return rows.map((row) => claimedRunOf(this.dialect, row, token, { firstClaim: Boolean(row.first_claim), takenOver: Boolean(row.taken_over) }));
   }
 
   /**

@@ -2,6 +2,7 @@
 export type DialectName = 'postgres' | 'sqlite';
 
 export interface Dialect {
+  name: DialectName;
   /** Converts `$1`-style SQL and its parameters to what the driver takes. */
   prepare(sql: string, params: unknown[]): [string, unknown[]];
   /** Epoch ms to a bound parameter: a Date for timestamptz, the number itself for SQLite. */
@@ -18,6 +19,7 @@ export interface Dialect {
 }
 
 export const postgresDialect: Dialect = {
+  name: 'postgres',
   prepare: (sql, params) => [sql, params],
   time: (ms) => (ms === null ? null : new Date(ms)),
   readTime: (value) => (value === null || value === undefined ? null : new Date(value as Date | string).getTime()),
@@ -31,6 +33,7 @@ const NUMBERED = /\$(\d+)/g;
 
 /** SQLite binds positionally: each `$n` becomes `?` and its parameter is repeated in order. */
 export const sqliteDialect: Dialect = {
+  name: 'sqlite',
   prepare(sql, params) {
     const ordered: unknown[] = [];
     const text = sql.replace(NUMBERED, (_, n: string) => {
