@@ -20,6 +20,9 @@ export class AppModule {
           cursorSecret: config.cursorSecret,
           installProcessErrorHandlers: true,
           logPayloads: config.logPayloads,
+          health: config.health,
+          metrics: config.metrics,
+          tracing: config.otlp ? { otlp: config.otlp } : true,
         }),
       ],
     };

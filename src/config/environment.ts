@@ -75,4 +75,19 @@ export class Environment {
 
   @Secret({ default: 'generated' }, 16)
   CURSOR_SECRET?: string;
+
+  @Milliseconds({ default: '`2000`' }, 100, 60_000)
+  HEALTH_CHECK_TIMEOUT_MS = 2000;
+
+  @Secret({ default: 'unset' }, 1)
+  METRICS_TOKEN?: string;
+
+  @Milliseconds({ default: '`15000`' }, 1000, HOUR_MS)
+  METRICS_REFRESH_INTERVAL_MS = 15_000;
+
+  @Matching({ default: 'unset' }, /^https?:\/\/[^\s/]+/, 'must be an http(s) URL like http://collector:4318')
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @Text({ default: '`durable-workflows`' })
+  OTEL_SERVICE_NAME = 'durable-workflows';
 }

@@ -23,6 +23,10 @@ export interface ServerConfig {
   /** Log params, outputs and event payloads (default false). */
   logPayloads: boolean;
   cursorSecret?: string;
+  health: { checkTimeoutMs: number };
+  metrics: { token?: string; refreshIntervalMs: number };
+  /** Where spans are exported (OTLP/HTTP); unset, no SDK is started. */
+  otlp?: { endpoint: string; serviceName: string };
 }
 
 /** A configuration that cannot start the server; its message is one line naming each bad variable. */
@@ -76,6 +80,9 @@ export function parseServerEnvironment(env: Record<string, unknown>, surrounding
     logFormat: parsed.LOG_FORMAT ?? (surroundings.stdoutIsTerminal ? 'pretty' : 'json'),
     logPayloads: parsed.LOG_PAYLOADS,
     cursorSecret: parsed.CURSOR_SECRET,
+    health: { checkTimeoutMs: parsed.HEALTH_CHECK_TIMEOUT_MS },
+    metrics: { token: parsed.METRICS_TOKEN, refreshIntervalMs: parsed.METRICS_REFRESH_INTERVAL_MS },
+    ...(parsed.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlp: { endpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: parsed.OTEL_SERVICE_NAME } } : {}),
   };
 }
 

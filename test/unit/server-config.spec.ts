@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigurationError, parseServerEnvironment as loadServerConfig, type ServerConfig } from '../../src/config/server-config';
 import { dataSourceOptions, DEFAULT_SQLITE_PATH } from '../../src/persistence/data-source-options';
 
-/** The standalone server's environment (SPEC section 8). */
+/** The standalone server's environment (README, Configuration). */
 
 const DEFAULTS: ServerConfig = {
   port: 3000,
@@ -21,6 +21,8 @@ const DEFAULTS: ServerConfig = {
   logFormat: 'json',
   logPayloads: false,
   cursorSecret: undefined,
+  health: { checkTimeoutMs: 2000 },
+  metrics: { token: undefined, refreshIntervalMs: 15_000 },
 };
 
 const VARIABLES = [
@@ -44,6 +46,11 @@ const VARIABLES = [
   'LOG_FORMAT',
   'LOG_PAYLOADS',
   'CURSOR_SECRET',
+  'HEALTH_CHECK_TIMEOUT_MS',
+  'METRICS_TOKEN',
+  'METRICS_REFRESH_INTERVAL_MS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_SERVICE_NAME',
 ];
 
 /** The message `loadServerConfig(env)` throws with; fails the test when it does not throw an Error. */
@@ -58,7 +65,7 @@ function errorOf(env: Record<string, string | undefined>): string {
   return (thrown as Error).message;
 }
 
-describe('loadServerConfig: defaults (SPEC 8)', () => {
+describe('loadServerConfig: defaults', () => {
   it('an empty environment gives every default', () => {
     expect(loadServerConfig({})).toEqual(DEFAULTS);
   });
@@ -152,6 +159,11 @@ describe('loadServerConfig: every variable parsed', () => {
       HOST: '127.0.0.1',
       LOG_FORMAT: 'pretty',
       LOG_PAYLOADS: 'true',
+      HEALTH_CHECK_TIMEOUT_MS: '500',
+      METRICS_TOKEN: 'scraper',
+      METRICS_REFRESH_INTERVAL_MS: '60000',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      OTEL_SERVICE_NAME: 'billing-workflows',
     });
     expect(config).toEqual({
       port: 4000,
@@ -169,7 +181,16 @@ describe('loadServerConfig: every variable parsed', () => {
       logFormat: 'pretty',
       logPayloads: true,
       cursorSecret: '0123456789abcdef0123',
+      health: { checkTimeoutMs: 500 },
+      metrics: { token: 'scraper', refreshIntervalMs: 60_000 },
+      otlp: { endpoint: 'http://127.0.0.1:4318', serviceName: 'billing-workflows' },
     });
+  });
+
+  it('OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL', () => {
+    expect(errorOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toBe(
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL like http://collector:4318 (got "collector:4318")',
+    );
   });
 
   it('DATABASE_URL postgres://… selects PostgreSQL with that URL', () => {
