@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadServerConfig, type ServerConfig } from '../../src/config/server-config';
 import { dataSourceOptions, DEFAULT_SQLITE_PATH } from '../../src/persistence/data-source-options';
 
-/** The standalone server's environment (SPEC section 8). */
+/** The standalone server's environment variables. */
 
 const DEFAULTS: ServerConfig = {
   port: 3000,
@@ -52,7 +52,7 @@ function errorOf(env: Record<string, string | undefined>): string {
   return (thrown as Error).message;
 }
 
-describe('loadServerConfig: defaults (SPEC 8)', () => {
+describe('loadServerConfig: defaults', () => {
   it('an empty environment gives every default', () => {
     expect(loadServerConfig({})).toEqual(DEFAULTS);
   });
