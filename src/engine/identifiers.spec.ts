@@ -1,7 +1,7 @@
 import { EngineError } from './errors';
 import { assertEventType, assertInstanceId, isValidId, isValidWorkflowName, MAX_ID_LENGTH } from './identifiers';
 
-describe('isValidId (instance ids and event types, SPEC 3.1)', () => {
+describe('isValidId (instance ids and event types)', () => {
   it.each([
     ['one letter', 'a'],
     ['one digit', '7'],

@@ -85,15 +85,18 @@ describe('instanceViewOf', () => {
     });
   });
 
-  it('shows params null when there are none, and a pause request while waitingForPause', () => {
+  it('shows params {} when there are none, and a pause request while waitingForPause', () => {
     const view = instanceViewOf(instance({ status: 'waitingForPause', startedAt: T0 }), null);
-    expect(view.meta).toMatchObject({ params: null, pauseRequested: true, startedAt: iso(T0) });
+    expect(view.meta).toMatchObject({ params: {}, pauseRequested: true, startedAt: iso(T0) });
+    // Params given as null are kept as given.
+    expect(instanceViewOf(instance({ params: 'null' }), null).meta.params).toBeNull();
   });
 
   it('shows the last step as the current step, without its result, id or times, and with its error if any', () => {
     const error = { name: 'Error', message: 'declined' };
     const view = instanceViewOf(instance({ status: 'waiting', startedAt: T0 }), step({ status: 'waiting', nextRetryAt: T0 + 10_000, error }));
     expect(view.meta.currentStep).toEqual({
+      stepKey: 'charge',
       name: 'charge',
       type: 'do',
       status: 'waiting',
@@ -111,15 +114,16 @@ describe('instanceViewOf', () => {
 
 describe('stepViewOf', () => {
   it('shows a step with times as ISO text and its result parsed', () => {
-    expect(stepViewOf(step({ type: 'waitForEvent', status: 'waiting', waitEventType: 'go', wakeAt: T0 + 60_000, result: null, maxAttempts: null, timeoutMs: null }))).toEqual({
+    expect(stepViewOf(step({ type: 'waitForEvent', status: 'waiting', waitEventType: 'go', wakeAt: T0 + 60_000, result: null, maxAttempts: 1, timeoutMs: 60_000 }))).toEqual({
       id: 'step-id',
       runNumber: 1,
+      stepKey: 'charge',
       name: 'charge',
       type: 'waitForEvent',
       status: 'waiting',
       attempts: 1,
-      maxAttempts: null,
-      timeoutMs: null,
+      maxAttempts: 1,
+      timeoutMs: 60_000,
       nextRetryAt: null,
       wakeAt: iso(T0 + 60_000),
       waitEventType: 'go',
@@ -129,18 +133,26 @@ describe('stepViewOf', () => {
     });
     expect(stepViewOf(step()).result).toEqual({ ok: true });
   });
+
+  it('reads a sleep or wait stored without maxAttempts as 1, and a wait stored without its timeout as its deadline less its start', () => {
+    const olderWait = step({ type: 'waitForEvent', status: 'waiting', waitEventType: 'go', wakeAt: T0 + 60_000, result: null, maxAttempts: null, timeoutMs: null });
+    expect(stepViewOf(olderWait)).toMatchObject({ maxAttempts: 1, timeoutMs: 60_000 });
+    expect(stepViewOf(step({ type: 'sleep', status: 'waiting', wakeAt: T0 + 5_000, result: null, maxAttempts: null, timeoutMs: null }))).toMatchObject({ maxAttempts: 1, timeoutMs: null });
+    // A `do` step's null still means unlimited retries and no timeout.
+    expect(stepViewOf(step({ maxAttempts: null, timeoutMs: null }))).toMatchObject({ maxAttempts: null, timeoutMs: null });
+  });
 });
 
 describe('eventViewOf and logViewOf', () => {
   it('show an event with its payload parsed (null when absent) and its delivery', () => {
     const event = { workflowName: 'wf', instanceId: 'i1', runNumber: 2, id: 'e1', seq: 3, type: 'go', payload: null, createdAt: T0, deliveredAt: T0 + 1, consumedByStep: 'w' };
-    expect(eventViewOf(event)).toEqual({ id: 'e1', runNumber: 2, type: 'go', payload: null, createdAt: iso(T0), deliveredAt: iso(T0 + 1), consumedByStep: 'w' });
-    expect(eventViewOf({ ...event, payload: '[1,2]', deliveredAt: null, consumedByStep: null })).toMatchObject({ payload: [1, 2], deliveredAt: null, consumedByStep: null });
+    expect(eventViewOf(event)).toEqual({ id: 'e1', runNumber: 2, type: 'go', payload: null, createdAt: iso(T0), deliveredAt: iso(T0 + 1), consumedByStepKey: 'w' });
+    expect(eventViewOf({ ...event, payload: '[1,2]', deliveredAt: null, consumedByStep: null })).toMatchObject({ payload: [1, 2], deliveredAt: null, consumedByStepKey: null });
   });
 
   it('show a log line with its id as text (ids may exceed what clients hold as numbers)', () => {
     const line = { workflowName: 'wf', instanceId: 'i1', id: 9_007_199_254_740_991, runNumber: 1, stepName: 's', attempt: 2, level: 'warn' as const, category: 'audit', message: 'm', data: '{"k":1}', isReplay: true, createdAt: T0 };
-    expect(logViewOf(line)).toEqual({ id: '9007199254740991', runNumber: 1, stepName: 's', attempt: 2, level: 'warn', category: 'audit', message: 'm', data: { k: 1 }, isReplay: true, createdAt: iso(T0) });
+    expect(logViewOf(line)).toEqual({ id: '9007199254740991', runNumber: 1, stepKey: 's', attempt: 2, level: 'warn', category: 'audit', message: 'm', data: { k: 1 }, isReplay: true, createdAt: iso(T0) });
     expect(logViewOf({ ...line, data: null }).data).toBeNull();
   });
 });

@@ -135,7 +135,7 @@ describe.each(TEST_DATABASES)('bad values from workflow code on %s', (kind) => {
     await t.client.create('weird-log', { id: 'w' });
     await t.runUntilIdle();
     expect((await t.client.get('weird-log', 'w')).details).toEqual({ status: 'complete', output: 'done' });
-    const { logs } = await t.client.history('weird-log', 'w', { includeLogs: true });
+    const { logs } = await t.client.history('weird-log', 'w', { includeLogs: true, order: 'asc' });
     const lines = logs!.filter((l) => l.category !== 'system').map((l) => ({ message: l.message, category: l.category, truncated: (l.data as { truncated?: boolean })?.truncated }));
     expect(lines).toEqual([
       { message: UNPRINTABLE, category: UNPRINTABLE, truncated: true },

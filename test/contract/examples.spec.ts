@@ -76,7 +76,7 @@ describe.each(TEST_DATABASES)('example workflows on %s', (kind) => {
     await t.runUntilIdle();
     const order = await t.client.get('order', 'o-2');
     expect(order.details).toEqual({ status: 'errored', error: { name: 'NonRetryableError', message: 'card declined' } });
-    const { steps } = await t.client.history('order', 'o-2');
+    const { steps } = await t.client.history('order', 'o-2', { order: 'asc' });
     expect(steps.map((s) => [s.name, s.status, s.attempts])).toEqual([
       ['reserve stock', 'completed', 3],
       ['charge card', 'errored', 1],

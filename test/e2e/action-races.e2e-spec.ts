@@ -5,7 +5,7 @@
  * starts; each round brings them back to that state first.
  *
  * Nothing here depends on timing: only invariants are asserted.
- * - Every response is one SPEC allows for its action (restart always 200; pause, resume,
+ * - Every response is one the status table allows for its action (restart always 200; pause, resume,
  *   terminate and events 200 or 409 INSTANCE_TERMINAL), never a 5xx.
  * - Every status ever seen is legal, and runNumber never goes down across successive reads.
  * - Runs and history agree with the answers: one run per restart answered 200, one "Restarted" line
@@ -148,7 +148,7 @@ describe.each(TEST_DATABASES)('concurrent actions over HTTP on %s', (kind) => {
         const finished = new Set<string>();
         for (let page = 0; finished.size < streams.length; page++) {
           if (page > 50) throw new Error(`history of ${t.id} run ${runNumber} does not end`);
-          const query: Record<string, string | number | boolean> = { runNumber, includeLogs: true, pageSize: 100 };
+          const query: Record<string, string | number | boolean> = { runNumber, includeLogs: true, pageSize: 100, order: 'asc' };
           for (const stream of streams) if (cursors[stream]) query[`${stream}Cursor`] = cursors[stream]!;
           const res = await request(base).get(`${pathOf(t)}/history`).query(query);
           if (res.status !== 200 || res.body.runNumber !== runNumber) {
@@ -171,7 +171,7 @@ describe.each(TEST_DATABASES)('concurrent actions over HTTP on %s', (kind) => {
       /** Once an event was seen delivered, every later read shows it delivered the same way. */
       const noteDeliveries = (t: Tracked, runs: RunHistory[]) => {
         for (const event of runs.flatMap((r) => r.events)) {
-          const now = JSON.stringify([event.deliveredAt, event.consumedByStep]);
+          const now = JSON.stringify([event.deliveredAt, event.consumedByStepKey]);
           const before = t.deliveries.get(event.id);
           if (before !== undefined && before !== now && JSON.parse(before)[1] !== null) {
             problem(`${t.id}: event ${event.id} was delivered as ${before}, later as ${now}`);

@@ -1,11 +1,11 @@
 import request from 'supertest';
 import { ONE_DATABASE } from '../support/databases';
-import { BASE, CASES, type Ctx, demo, EXPECTED_IDS, I, LEAKS, OTHER, PRE, sendCase, snapshot, SPEC_STATUS, TARGETS } from '../support/malformed-input-cases';
+import { BASE, CASES, type Ctx, demo, EXPECTED_IDS, I, LEAKS, OTHER, PRE, sendCase, snapshot, CODE_STATUS, TARGETS } from '../support/malformed-input-cases';
 import { createTestApp } from '../support/test-app';
 
 /**
- * Malformed input on every route of SPEC section 3: each case must be refused with a 4xx (never a
- * 500) in the `{ message, code, details? }` envelope of SPEC 3.1, with the code SPEC 3.1 names,
+ * Malformed input on every route of the HTTP API: each case must be refused with a 4xx (never a
+ * 500) in the `{ message, code, details? }` error envelope, with the code the case names,
  * nothing internal in the body, and no change to the stored data (checked after the whole table).
  */
 
@@ -69,9 +69,9 @@ describe.each(ONE_DATABASE)('malformed input on %s', (kind) => {
     // Nothing internal.
     for (const leak of LEAKS) expect({ where, leak: leak.source, leaked: leak.test(res.text) }).toEqual({ where, leak: leak.source, leaked: false });
 
-    // A SPEC 3.1 code, with the status SPEC gives it, and the specific one where SPEC names it.
-    expect(Object.keys(SPEC_STATUS)).toContain(body.code);
-    expect({ code: body.code, status: res.status }).toEqual({ code: body.code, status: SPEC_STATUS[body.code as string] });
+    // One of the API's codes, with the status that code has, and the specific one where the case names it.
+    expect(Object.keys(CODE_STATUS)).toContain(body.code);
+    expect({ code: body.code, status: res.status }).toEqual({ code: body.code, status: CODE_STATUS[body.code as string] });
     if (c.code !== null) {
       const allowed = Array.isArray(c.code) ? c.code : [c.code];
       expect({ where, code: body.code }).toEqual({ where, code: allowed.includes(body.code as string) ? body.code : allowed.join(' or ') });

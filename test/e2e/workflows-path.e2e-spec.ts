@@ -8,7 +8,7 @@ import { ONE_DATABASE } from '../support/databases';
 import { createTestApp } from '../support/test-app';
 
 /**
- * WORKFLOWS_PATH (SPEC 1 and 8): compiled modules, written here at test time, whose exports are
+ * WORKFLOWS_PATH: compiled modules, written here at test time, whose exports are
  * plain `{ name, run }` definitions that import nothing from this package.
  */
 
@@ -227,14 +227,14 @@ describe.each(ONE_DATABASE)('workflows from WORKFLOWS_PATH over HTTP on %s', (ki
     });
     expect(done.meta.completedAt).toEqual(expect.any(String));
 
-    const history = (await request(http).get(`${instances('path-approval')}/req-1/history`).expect(200)).body;
+    const history = (await request(http).get(`${instances('path-approval')}/req-1/history`).query({ order: 'asc' }).expect(200)).body;
     expect(history.steps.map((s: { name: string; type: string; status: string; result: unknown }) => [s.name, s.type, s.status])).toEqual([
       ['double', 'do', 'completed'],
       ['wait for decision', 'waitForEvent', 'completed'],
     ]);
     expect(history.steps[0].result).toBe(42);
     expect(history.events).toHaveLength(1);
-    expect(history.events[0]).toMatchObject({ type: 'decision', payload: { approved: true, by: 'grace' }, consumedByStep: 'wait for decision' });
+    expect(history.events[0]).toMatchObject({ type: 'decision', payload: { approved: true, by: 'grace' }, consumedByStepKey: 'wait for decision' });
   });
 
   it('runs an ES module workflow through its event to complete', async () => {

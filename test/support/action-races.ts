@@ -1,5 +1,5 @@
 /**
- * Workflows, the model of what SPEC allows, and the history checks of the action-races suite
+ * Workflows, the model of what the status table allows, and the history checks of the action-races suite
  * (test/e2e/action-races.e2e-spec.ts).
  */
 import { Client } from 'pg';
@@ -72,7 +72,7 @@ export const KINDS: Kind[] = [
   { label: 'finished', workflow: quick.name, target: 'complete', steps: { only: 'do' } },
 ];
 
-// ---- what SPEC allows ---------------------------------------------------------------------------
+// ---- what the status table allows ---------------------------------------------------------------
 
 export const LEGAL = new Set(['queued', 'running', 'paused', 'errored', 'terminated', 'complete', 'waiting', 'waitingForPause']);
 export const TERMINAL = new Set(['complete', 'errored', 'terminated']);
@@ -154,7 +154,7 @@ interface HistoryEvent {
   payload: unknown;
   createdAt: string;
   deliveredAt: string | null;
-  consumedByStep: string | null;
+  consumedByStepKey: string | null;
 }
 
 interface HistoryLog {
@@ -324,12 +324,12 @@ function checkEvents(run: RunHistory, where: string, problem: (text: string) => 
   const waits = new Map(run.steps.filter((s) => s.type === 'waitForEvent').map((s) => [s.name, s]));
   const consumers = new Map<string, HistoryEvent>();
   for (const event of run.events) {
-    if ((event.deliveredAt === null) !== (event.consumedByStep === null)) problem(`${where}: half-delivered event ${JSON.stringify(event)}`);
-    if (event.consumedByStep === null) continue;
-    const earlier = consumers.get(event.consumedByStep);
-    if (earlier) problem(`${where}: step "${event.consumedByStep}" consumed events ${earlier.id} and ${event.id}`);
-    consumers.set(event.consumedByStep, event);
-    const step = waits.get(event.consumedByStep);
+    if ((event.deliveredAt === null) !== (event.consumedByStepKey === null)) problem(`${where}: half-delivered event ${JSON.stringify(event)}`);
+    if (event.consumedByStepKey === null) continue;
+    const earlier = consumers.get(event.consumedByStepKey);
+    if (earlier) problem(`${where}: step "${event.consumedByStepKey}" consumed events ${earlier.id} and ${event.id}`);
+    consumers.set(event.consumedByStepKey, event);
+    const step = waits.get(event.consumedByStepKey);
     const result = step?.result as { type?: string; payload?: unknown; timestamp?: string } | null | undefined;
     const matches =
       step?.status === 'completed' &&

@@ -98,7 +98,7 @@ export const BASE = '/api/workflows';
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export const isoString = expect.stringMatching(ISO);
 
-/** Asserts the error envelope of SPEC 3.1: status, code, `{message, code, details?}`, no stack. */
+/** Asserts the API's error envelope: status, code, `{message, code, details?}`, no stack. */
 export function expectError(res: request.Response, status: number, code: string, message?: string | RegExp): Record<string, unknown> {
   const summary = `${res.status} ${JSON.stringify(res.body)}`;
   expect({ status: res.status, code: res.body?.code, summary }).toEqual({ status, code, summary });

@@ -34,7 +34,7 @@ export function countingWorkflow(name = 'three') {
   return { wf, calls };
 }
 
-/** Two `step.do` steps; in run 1 the first one's callback waits for `gate` (after resolving `entered`). */
+/** Two `step.do` steps; in the first run (run 0) the first one's callback waits for `gate` (after resolving `entered`). */
 export function gatedWorkflow(name = 'gated') {
   const gate = deferred<void>();
   const entered = deferred<void>();
@@ -42,7 +42,7 @@ export function gatedWorkflow(name = 'gated') {
   const wf = defineWorkflow({ name }, async (event, step) => {
     const first = await step.do('first', async () => {
       calls.first++;
-      if (event.runNumber === 1) {
+      if (event.runNumber === 0) {
         entered.resolve();
         await gate.promise;
       }
@@ -96,8 +96,8 @@ export function validatedWorkflow(name = 'validated') {
 type LifeParams = { fail?: boolean; sleep?: boolean; hold?: boolean };
 
 /**
- * The workflow the state table is exercised on: step `a` (held on `gate` in run 1 when `hold`),
- * a log line, then (run 1 only) a failure or a 1-hour sleep, then a wait for a `go` event.
+ * The workflow the state table is exercised on: step `a` (held on `gate` in the first run, run 0,
+ * when `hold`), a log line, then (run 0 only) a failure or a 1-hour sleep, then a wait for a `go` event.
  */
 export function lifeWorkflow(name = 'life') {
   const gate = deferred<void>();
@@ -107,15 +107,15 @@ export function lifeWorkflow(name = 'life') {
     const params = event.payload ?? {};
     const a = await step.do('a', async () => {
       aRuns.push(event.runNumber);
-      if (params.hold && event.runNumber === 1) {
+      if (params.hold && event.runNumber === 0) {
         entered.resolve();
         await gate.promise;
       }
       return `a${event.runNumber}`;
     });
     step.log.info(`after a in run ${event.runNumber}`);
-    if (params.fail && event.runNumber === 1) throw new RangeError('boom');
-    if (params.sleep && event.runNumber === 1) await step.sleep('nap', '1 hour');
+    if (params.fail && event.runNumber === 0) throw new RangeError('boom');
+    if (params.sleep && event.runNumber === 0) await step.sleep('nap', '1 hour');
     const received = await step.waitForEvent<string>('w', { type: 'go', timeout: '1 day' });
     return { a, got: received.payload };
   });
@@ -177,7 +177,7 @@ export function lifecycleHarness(kind: DatabaseKind) {
   }
 
   async function historyOf(t: TestEngine, workflowName: string, instanceId: string, runNumber?: number) {
-    return t.client.history(workflowName, instanceId, { runNumber, pageSize: 100, includeLogs: true });
+    return t.client.history(workflowName, instanceId, { runNumber, pageSize: 100, includeLogs: true, order: 'asc' });
   }
 
   /** Brings instance `id` of the `life` workflow to `state`, sending it a `go` event "old" on the way. */

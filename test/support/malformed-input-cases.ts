@@ -1,6 +1,6 @@
 /**
  * The table of the malformed-input suite (test/e2e/malformed-input.e2e-spec.ts): every route of
- * SPEC section 3 with the malformed requests to send it, the codes SPEC 3.1 gives them, and how to
+ * the HTTP API with the malformed requests to send it, the error codes they get, and how to
  * read back the stored state that none of them may change.
  */
 import request from 'supertest';
@@ -14,8 +14,8 @@ export const PRE = 'pre-1';
 export const OTHER = 'pre-2';
 export const I = `/workflows/${WF}/instances`;
 
-/** SPEC 3.1: every code and its status. */
-export const SPEC_STATUS: Record<string, number> = {
+/** Every error code of the API and its HTTP status. */
+export const CODE_STATUS: Record<string, number> = {
   VALIDATION_ERROR: 400,
   INVALID_INSTANCE_ID: 400,
   INVALID_EVENT_TYPE: 400,
@@ -70,9 +70,9 @@ export interface Case {
   json?: unknown;
   contentType?: string;
   headers?: Record<string, string>;
-  /** The code SPEC 3.1 names; a list where SPEC allows more than one reading; null where SPEC names none. */
+  /** The code the case must get; a list where more than one reading is right; null where no specific code is required. */
   code: string | string[] | null;
-  /** VALIDATION_ERROR about fields: `details.issues` must list them (SPEC 3.1). */
+  /** VALIDATION_ERROR about fields: `details.issues` must list them. */
   issues?: boolean;
   /** A word (field name) the message or details must mention. */
   mentions?: string;
@@ -429,7 +429,7 @@ function eventCases(): Case[] {
     ...BAD_IDS.map(([label, type]) => post(`type ${label}`, { type }, 'INVALID_EVENT_TYPE')),
     post('type with "!"', { type: 'go!' }, 'INVALID_EVENT_TYPE'),
     ...NOT_A_STRING.map(([label, id]) => post(`event id is ${label}`, { type: 'go', id }, 'VALIDATION_ERROR', { issues: true, mentions: 'id' })),
-    // SPEC names no code for a malformed event id; it must still be a 400.
+    // No specific code is required for a malformed event id; it must still be a 400.
     post('event id with a space', { type: 'go', id: 'e v' }, null),
     post('body is an array', [{ type: 'go' }], 'VALIDATION_ERROR'),
     {
@@ -516,7 +516,8 @@ function historyQueryCases(): Case[] {
     ...['loud', 'INFO', 'fatal', ''].map((value) =>
       get(`logLevel=${value}`, `includeLogs=true&logLevel=${value}`, 'VALIDATION_ERROR', { mentions: 'logLevel' }),
     ),
-    ...['0', '-1', 'x', '1.5', '', '1&runNumber=1'].map((value) =>
+    // runNumber=0 is the first run and a later run than the current one is an empty history: neither is malformed.
+    ...['-1', 'x', '1.5', '', '1&runNumber=1'].map((value) =>
       get(`runNumber=${value}`, `runNumber=${value}`, 'VALIDATION_ERROR', { mentions: 'runNumber' }),
     ),
     get('logCategory empty', 'includeLogs=true&logCategory=', 'VALIDATION_ERROR', { mentions: 'logCategory' }),
@@ -536,7 +537,7 @@ function historyQueryCases(): Case[] {
 function pathCases(): Case[] {
   const ids: [string, string, string | string[]][] = [
     ['space', 'a%20b', 'INVALID_INSTANCE_ID'],
-    // Not even decodable: SPEC 3.1 reads as INVALID_INSTANCE_ID (bad id) or VALIDATION_ERROR (malformed input).
+    // Not even decodable: either INVALID_INSTANCE_ID (bad id) or VALIDATION_ERROR (malformed input) is right.
     ['pct-FF (invalid UTF-8)', '%FF', ['INVALID_INSTANCE_ID', 'VALIDATION_ERROR']],
     ['101 characters', 'p'.repeat(101), 'INVALID_INSTANCE_ID'],
     ['leading -', '-lead', 'INVALID_INSTANCE_ID'],
@@ -592,7 +593,7 @@ function unknownRouteCases(): Case[] {
   ];
 }
 
-/** Faults of the HTTP layer SPEC 3.1 has no dedicated code for: still a 4xx in the envelope with a SPEC code. */
+/** Faults of the HTTP layer with no dedicated code: still a 4xx in the envelope with one of the API's codes. */
 function transportCases(): Case[] {
   return [
     {

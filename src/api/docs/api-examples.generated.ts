@@ -70,19 +70,19 @@ export const API_EXAMPLES: ApiExamples = {
           "details": {
             "status": "queued"
           },
-          "createdAt": "2026-12-02T00:58:36.890Z",
-          "updatedAt": "2026-12-02T00:58:36.890Z"
+          "createdAt": "2026-12-02T01:43:09.272Z",
+          "updatedAt": "2026-12-02T01:43:09.272Z"
         },
         {
           "id": "req-2",
           "details": {
             "status": "queued"
           },
-          "createdAt": "2026-12-02T00:58:36.889Z",
-          "updatedAt": "2026-12-02T00:58:36.889Z"
+          "createdAt": "2026-12-02T01:43:09.272Z",
+          "updatedAt": "2026-12-02T01:43:09.272Z"
         }
       ],
-      "cursor": "eyJzIjoiaW5zdGFuY2VzOmFwcHJvdmFsOioiLCJwIjp7ImNyZWF0ZWRBdCI6MTc5NjE3MzExNjg4OSwiaW5zdGFuY2VJZCI6InJlcS0yIn19.12eyDnfxQz7r_mmjWKc4IHDMN63Lp0CZlpZhzNJaihk",
+      "cursor": "eyJzIjoiaW5zdGFuY2VzOmFwcHJvdmFsOioiLCJwIjp7ImNyZWF0ZWRBdCI6MTc5NjE3NTc4OTI3MiwiaW5zdGFuY2VJZCI6InJlcS0yIn0sIm4iOjIsIm8iOiJkZXNjIn0.hqbf3HDPIg22jw-MXTqfg5xjs4vi6hnvmx8Oee-FBvI",
       "hasNextPage": true
     },
     "create": {
@@ -114,25 +114,26 @@ export const API_EXAMPLES: ApiExamples = {
       },
       "meta": {
         "workflowName": "approval",
-        "runNumber": 1,
+        "runNumber": 0,
         "params": {
           "requester": "ada",
           "amount": 120
         },
         "pauseRequested": false,
-        "createdAt": "2026-12-02T00:58:36.817Z",
-        "updatedAt": "2026-12-02T00:58:36.838Z",
-        "startedAt": "2026-12-02T00:58:36.829Z",
+        "createdAt": "2026-12-02T01:43:09.147Z",
+        "updatedAt": "2026-12-02T01:43:09.184Z",
+        "startedAt": "2026-12-02T01:43:09.166Z",
         "completedAt": null,
         "currentStep": {
+          "stepKey": "wait for decision",
           "name": "wait for decision",
           "type": "waitForEvent",
           "status": "waiting",
           "attempts": 0,
-          "maxAttempts": null,
-          "timeoutMs": null,
+          "maxAttempts": 1,
+          "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T01:58:36.837Z",
+          "wakeAt": "2026-12-02T02:43:09.182Z",
           "waitEventType": "approval"
         }
       }
@@ -148,34 +149,77 @@ export const API_EXAMPLES: ApiExamples = {
       },
       "meta": {
         "workflowName": "parent",
-        "runNumber": 1,
+        "runNumber": 0,
         "params": {
           "task": "report"
         },
         "pauseRequested": false,
-        "createdAt": "2026-12-02T00:58:36.921Z",
-        "updatedAt": "2026-12-02T00:58:36.948Z",
-        "startedAt": "2026-12-02T00:58:36.925Z",
-        "completedAt": "2026-12-02T00:58:36.948Z",
+        "createdAt": "2026-12-02T01:43:09.342Z",
+        "updatedAt": "2026-12-02T01:43:09.392Z",
+        "startedAt": "2026-12-02T01:43:09.350Z",
+        "completedAt": "2026-12-02T01:43:09.392Z",
         "currentStep": {
+          "stepKey": "wait for child",
           "name": "wait for child",
           "type": "waitForEvent",
           "status": "completed",
           "attempts": 0,
-          "maxAttempts": null,
-          "timeoutMs": null,
+          "maxAttempts": 1,
+          "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T01:58:36.929Z",
+          "wakeAt": "2026-12-02T02:43:09.362Z",
           "waitEventType": "child-done"
         }
       }
     },
     "history": {
-      "runNumber": 1,
+      "runNumber": 0,
       "steps": [
         {
-          "id": "1c3a631d-ec6e-433e-8938-2832422569a3",
-          "runNumber": 1,
+          "id": "6fee808c-9a7e-456a-99f1-5ab1cd22f1f2",
+          "runNumber": 0,
+          "stepKey": "cooling off",
+          "name": "cooling off",
+          "type": "sleep",
+          "status": "waiting",
+          "attempts": 0,
+          "maxAttempts": 1,
+          "timeoutMs": null,
+          "nextRetryAt": null,
+          "wakeAt": "2026-12-02T01:43:14.235Z",
+          "waitEventType": null,
+          "result": null,
+          "createdAt": "2026-12-02T01:43:09.235Z",
+          "updatedAt": "2026-12-02T01:43:09.235Z"
+        },
+        {
+          "id": "fcdaf95d-c8e3-4ce5-9f4d-f379d2e0feaf",
+          "runNumber": 0,
+          "stepKey": "wait for decision",
+          "name": "wait for decision",
+          "type": "waitForEvent",
+          "status": "completed",
+          "attempts": 0,
+          "maxAttempts": 1,
+          "timeoutMs": 3600000,
+          "nextRetryAt": null,
+          "wakeAt": "2026-12-02T02:43:09.182Z",
+          "waitEventType": "approval",
+          "result": {
+            "type": "approval",
+            "payload": {
+              "approved": true,
+              "approver": "grace"
+            },
+            "timestamp": "2026-12-02T01:43:09.219Z"
+          },
+          "createdAt": "2026-12-02T01:43:09.182Z",
+          "updatedAt": "2026-12-02T01:43:09.232Z"
+        },
+        {
+          "id": "d30ce7b5-4dca-49a3-b885-70bda4201d88",
+          "runNumber": 0,
+          "stepKey": "record request",
           "name": "record request",
           "type": "do",
           "status": "completed",
@@ -188,84 +232,49 @@ export const API_EXAMPLES: ApiExamples = {
           "result": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T00:58:36.817Z"
+            "receivedAt": "2026-12-02T01:43:09.147Z"
           },
-          "createdAt": "2026-12-02T00:58:36.834Z",
-          "updatedAt": "2026-12-02T00:58:36.834Z"
-        },
-        {
-          "id": "e7044f42-ab60-48c3-b34a-5239c509f44f",
-          "runNumber": 1,
-          "name": "wait for decision",
-          "type": "waitForEvent",
-          "status": "completed",
-          "attempts": 0,
-          "maxAttempts": null,
-          "timeoutMs": null,
-          "nextRetryAt": null,
-          "wakeAt": "2026-12-02T01:58:36.837Z",
-          "waitEventType": "approval",
-          "result": {
-            "type": "approval",
-            "payload": {
-              "approved": true,
-              "approver": "grace"
-            },
-            "timestamp": "2026-12-02T00:58:36.861Z"
-          },
-          "createdAt": "2026-12-02T00:58:36.837Z",
-          "updatedAt": "2026-12-02T00:58:36.869Z"
-        },
-        {
-          "id": "d4bfa76c-b1d0-4954-b81a-3359867432a6",
-          "runNumber": 1,
-          "name": "cooling off",
-          "type": "sleep",
-          "status": "waiting",
-          "attempts": 0,
-          "maxAttempts": null,
-          "timeoutMs": null,
-          "nextRetryAt": null,
-          "wakeAt": "2026-12-02T00:58:41.870Z",
-          "waitEventType": null,
-          "result": null,
-          "createdAt": "2026-12-02T00:58:36.870Z",
-          "updatedAt": "2026-12-02T00:58:36.870Z"
+          "createdAt": "2026-12-02T01:43:09.176Z",
+          "updatedAt": "2026-12-02T01:43:09.176Z"
         }
       ],
       "stepsHasNextPage": false,
       "events": [
         {
           "id": "decision-req-1",
-          "runNumber": 1,
+          "runNumber": 0,
           "type": "approval",
           "payload": {
             "approved": true,
             "approver": "grace"
           },
-          "createdAt": "2026-12-02T00:58:36.861Z",
-          "deliveredAt": "2026-12-02T00:58:36.869Z",
-          "consumedByStep": "wait for decision"
+          "createdAt": "2026-12-02T01:43:09.219Z",
+          "deliveredAt": "2026-12-02T01:43:09.232Z",
+          "consumedByStepKey": "wait for decision"
         }
       ],
       "eventsHasNextPage": false,
       "logs": [
         {
-          "id": "1",
-          "runNumber": 1,
-          "stepName": null,
+          "id": "3",
+          "runNumber": 0,
+          "stepKey": null,
           "attempt": null,
           "level": "info",
-          "category": "system",
-          "message": "Run 1 started",
-          "data": null,
-          "isReplay": false,
-          "createdAt": "2026-12-02T00:58:36.832Z"
+          "category": "workflow",
+          "message": "Waiting for a decision",
+          "data": {
+            "requester": "ada",
+            "amount": 120,
+            "receivedAt": "2026-12-02T01:43:09.147Z"
+          },
+          "isReplay": true,
+          "createdAt": "2026-12-02T01:43:09.231Z"
         },
         {
           "id": "2",
-          "runNumber": 1,
-          "stepName": null,
+          "runNumber": 0,
+          "stepKey": null,
           "attempt": null,
           "level": "info",
           "category": "workflow",
@@ -273,26 +282,22 @@ export const API_EXAMPLES: ApiExamples = {
           "data": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T00:58:36.817Z"
+            "receivedAt": "2026-12-02T01:43:09.147Z"
           },
           "isReplay": false,
-          "createdAt": "2026-12-02T00:58:36.836Z"
+          "createdAt": "2026-12-02T01:43:09.182Z"
         },
         {
-          "id": "3",
-          "runNumber": 1,
-          "stepName": null,
+          "id": "1",
+          "runNumber": 0,
+          "stepKey": null,
           "attempt": null,
           "level": "info",
-          "category": "workflow",
-          "message": "Waiting for a decision",
-          "data": {
-            "requester": "ada",
-            "amount": 120,
-            "receivedAt": "2026-12-02T00:58:36.817Z"
-          },
-          "isReplay": true,
-          "createdAt": "2026-12-02T00:58:36.869Z"
+          "category": "system",
+          "message": "Run 0 started",
+          "data": null,
+          "isReplay": false,
+          "createdAt": "2026-12-02T01:43:09.170Z"
         }
       ],
       "logsHasNextPage": false
@@ -332,12 +337,12 @@ export const API_EXAMPLES: ApiExamples = {
       "event": {
         "id": "decision-req-1",
         "type": "approval",
-        "createdAt": "2026-12-02T00:58:36.861Z"
+        "createdAt": "2026-12-02T01:43:09.219Z"
       }
     },
     "tick": {
       "processed": 1,
-      "nextWakeAt": "2026-12-02T00:58:41.870Z"
+      "nextWakeAt": "2026-12-02T01:43:14.235Z"
     }
   },
   "errors": {

@@ -10,7 +10,7 @@ const store = (wakes: boolean): Transition => ({ kind: 'store', wakes });
 const TERMINAL: InstanceStatus[] = ['complete', 'errored', 'terminated'];
 
 /**
- * The status table of the HTTP contract (SPEC section 2, and docs/decisions.md for `unknown`),
+ * The status table of the HTTP contract (docs/decisions.md for `unknown`),
  * written out cell by cell: what each action does from each status.
  */
 const ACTIONS: Record<'pause' | 'resume' | 'terminate' | 'restart' | 'event', Record<InstanceStatus, Transition>> = {

@@ -167,7 +167,7 @@ describe('StepLedger', () => {
         seq: 5,
         status: 'waiting',
         attempts: 0,
-        maxAttempts: null,
+        maxAttempts: 1,
         timeoutMs: null,
         nextRetryAt: null,
         wakeAt: T0 + 1000,
@@ -178,6 +178,9 @@ describe('StepLedger', () => {
         updatedAt: T0 + 10,
       });
       expect(ledger.stored('c')).toBe(row);
+      // A sleep or a wait runs once; a new `do` row leaves maxAttempts to its retry options.
+      expect(ledger.record('w', 'waitForEvent', { status: 'waiting' }, T0, ids()).maxAttempts).toBe(1);
+      expect(ledger.record('d', 'do', { status: 'running' }, T0, ids()).maxAttempts).toBeNull();
     });
 
     it('numbers the first step of a run 1 and each new name after it in order of first appearance', () => {

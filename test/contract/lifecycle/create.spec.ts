@@ -1,8 +1,9 @@
 /**
- * Contract tests for creating instances, one and in batches (SPEC sections 1, 3 and 9),
+ * Contract tests for creating instances, one and in batches,
  * through the programmatic client, on a real SQLite file and a real PostgreSQL database. Time only
  * moves with the ManualClock; the runner only moves with `tick`.
  */
+import { defineWorkflow } from '../../../src/engine/definition/define-workflow';
 import { EngineError } from '../../../src/engine/errors';
 import { TEST_DATABASES } from '../../support/databases';
 import { expectCode, rejection } from '../../support/engine-errors';
@@ -26,6 +27,22 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect(other.id).not.toBe(created.id);
       expect((await t.client.get('three', created.id)).details).toEqual({ status: 'queued' });
       expect((await ids(t, 'three')).sort()).toEqual([created.id, other.id].sort());
+    });
+
+    it('an instance created without params shows params {} and its workflow gets {} as the event payload', async () => {
+      const payloads: unknown[] = [];
+      const wf = defineWorkflow({ name: 'echo' }, async (event, step) => {
+        payloads.push(event.payload);
+        return step.do('echo', async () => event.payload);
+      });
+      const t = await setup([wf]);
+      await t.client.create('echo', { id: 'bare' });
+      await t.client.createBatch('echo', [{ id: 'bare-batch' }]);
+      expect((await t.client.get('echo', 'bare')).meta.params).toEqual({});
+      expect((await t.client.get('echo', 'bare-batch')).meta.params).toEqual({});
+      await t.runUntilIdle();
+      expect(payloads).toEqual([{}, {}]);
+      expect((await t.client.get('echo', 'bare')).details).toEqual({ status: 'complete', output: {} });
     });
 
     it('keeps a given id, including the boundary lengths 1 and 100', async () => {
@@ -156,7 +173,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect((await t.client.get('three', 'a')).meta.params).toEqual({ v: 1 });
       expect((await t.client.get('three', 'b')).meta.params).toEqual({ v: 'old' });
       expect((await t.client.get('three', 'c')).meta.params).toEqual({ v: 3 });
-      expect((await t.client.get('three', 'd')).meta.params).toBeNull();
+      expect((await t.client.get('three', 'd')).meta.params).toEqual({});
       expect((await ids(t, 'three')).sort()).toEqual(['a', 'b', 'c', 'd']);
       expect(await t.client.createBatch('three', [{ id: 'a' }, { id: 'b' }])).toEqual([]);
       expect(await t.runUntilIdle()).toBe(4);

@@ -1,5 +1,5 @@
 /**
- * Contract tests for sending events to instances (SPEC sections 1, 2 and 3),
+ * Contract tests for sending events to instances,
  * through the programmatic client, on a real SQLite file and a real PostgreSQL database. Time only
  * moves with the ManualClock; the runner only moves with `tick`.
  */
@@ -27,7 +27,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect(again.event).toEqual(first.event);
       const events = (await historyOf(t, 'waiter', 'x')).events;
       expect(events).toHaveLength(1);
-      expect(events[0]).toMatchObject({ id: 'evt-1', runNumber: 1, type: 'note', payload: { n: 1 }, createdAt: iso(t0), deliveredAt: null });
+      expect(events[0]).toMatchObject({ id: 'evt-1', runNumber: 0, type: 'note', payload: { n: 1 }, createdAt: iso(t0), deliveredAt: null });
 
       const generated = await t.client.sendEvent('waiter', 'x', { type: 'note' });
       expect(generated.event.id).toMatch(UUID);
@@ -75,7 +75,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect((await t.client.tick()).processed).toBe(1);
       expect((await t.client.get('waiter', 'x')).details).toEqual({ status: 'complete', output: { ok: true } });
       const go = (await historyOf(t, 'waiter', 'x')).events.find((e) => e.id === 'go-1');
-      expect(go).toMatchObject({ type: 'go', deliveredAt: iso(t.clock.now()), consumedByStep: 'w' });
+      expect(go).toMatchObject({ type: 'go', deliveredAt: iso(t.clock.now()), consumedByStepKey: 'w' });
     });
 
     it('does not lose an event sent while the instance is running, before the wait is reached', async () => {
@@ -94,7 +94,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
         status: 'complete',
         output: { statusWhenSent: 'running', payload: 'early' },
       });
-      expect((await historyOf(t, 'selfsend', 'x')).events).toMatchObject([{ id: 'early-1', consumedByStep: 'w' }]);
+      expect((await historyOf(t, 'selfsend', 'x')).events).toMatchObject([{ id: 'early-1', consumedByStepKey: 'w' }]);
     });
 
     it('delivers an event sent while running once the run reaches its wait after a sleep', async () => {

@@ -1,5 +1,5 @@
 /**
- * Contract tests for an instance's history: three streams paged independently (SPEC section 3.2),
+ * Contract tests for an instance's history: three streams paged independently,
  * through the programmatic client, on a real SQLite file and a real PostgreSQL database. Time only
  * moves with the ManualClock; the runner only moves with `tick`.
  */
@@ -56,7 +56,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
 
     it('pages steps, events and logs independently with pageSize 2, in both orders', async () => {
       const t = await chattyEngine();
-      const full = await t.client.history('chatty', 'h', { pageSize: 100, includeLogs: true });
+      const full = await t.client.history('chatty', 'h', { pageSize: 100, includeLogs: true, order: 'asc' });
       expect(full.steps.map((s) => s.name)).toEqual(['s1', 's2', 's3', 's4', 's5', 'w']);
       expect(full.events.map((e) => e.id)).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
       expect(full.logs!.filter((l) => l.category === 'workflow').map((l) => l.message)).toEqual([
@@ -74,27 +74,32 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
         expect(await pageThrough(t, stream, 'desc')).toEqual([...all].reverse());
       }
 
-      const first = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true });
+      const first = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true, order: 'asc' });
       expect(first.steps.map((s) => s.name)).toEqual(['s1', 's2']);
       expect(first.events.map((e) => e.id)).toEqual(['n1', 'n2']);
       expect(first.logs).toHaveLength(2);
       expect(first).toMatchObject({ stepsHasNextPage: true, eventsHasNextPage: true, logsHasNextPage: true });
 
       // Advancing one stream leaves the others on their first page.
-      const stepsOnly = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true, stepsCursor: first.stepsCursor });
+      const stepsOnly = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true, order: 'asc', stepsCursor: first.stepsCursor });
       expect(stepsOnly.steps.map((s) => s.name)).toEqual(['s3', 's4']);
       expect(stepsOnly.events.map((e) => e.id)).toEqual(['n1', 'n2']);
       expect(stepsOnly.logs!.map((l) => l.id)).toEqual(first.logs!.map((l) => l.id));
-      const eventsOnly = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true, eventsCursor: first.eventsCursor });
+      const eventsOnly = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true, order: 'asc', eventsCursor: first.eventsCursor });
       expect(eventsOnly.steps.map((s) => s.name)).toEqual(['s1', 's2']);
       expect(eventsOnly.events.map((e) => e.id)).toEqual(['n3', 'n4']);
-      const logsOnly = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true, logsCursor: first.logsCursor });
+      const logsOnly = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true, order: 'asc', logsCursor: first.logsCursor });
       expect(logsOnly.steps.map((s) => s.name)).toEqual(['s1', 's2']);
       expect(logsOnly.logs!.map((l) => l.id)).toEqual(full.logs!.slice(2, 4).map((l) => l.id));
 
-      const desc = await t.client.history('chatty', 'h', { pageSize: 2, order: 'desc' });
+      // Newest first unless asked otherwise.
+      const desc = await t.client.history('chatty', 'h', { pageSize: 2, order: 'desc', includeLogs: true });
       expect(desc.steps.map((s) => s.name)).toEqual(['w', 's5']);
       expect(desc.events.map((e) => e.id)).toEqual(['n5', 'n4']);
+      expect(desc.logs!.map((l) => l.id)).toEqual(full.logs!.slice(-2).reverse().map((l) => l.id));
+      const byDefault = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true });
+      expect({ steps: byDefault.steps, events: byDefault.events, logs: byDefault.logs }).toEqual({ steps: desc.steps, events: desc.events, logs: desc.logs });
+      expect((await t.client.history('chatty', 'h', { pageSize: 100, includeLogs: true })).logs!.map((l) => l.id)).toEqual([...full.logs!].reverse().map((l) => l.id));
 
       const withoutLogs = await t.client.history('chatty', 'h');
       expect(withoutLogs).not.toHaveProperty('logs');
@@ -102,28 +107,34 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect(withoutLogs).not.toHaveProperty('logsHasNextPage');
     });
 
-    it('rejects a runNumber out of range with VALIDATION_ERROR', async () => {
+    it('reads run 0 as the first run, a run after the current one as an empty history, and rejects a negative or fractional runNumber with VALIDATION_ERROR', async () => {
       const t = await chattyEngine();
-      for (const runNumber of [0, 2, -1, 1.5]) {
+      for (const runNumber of [-1, 1.5]) {
         await expectCode(t.client.history('chatty', 'h', { runNumber }), 'VALIDATION_ERROR');
       }
-      expect((await t.client.history('chatty', 'h', { runNumber: 1 })).runNumber).toBe(1);
+      const current = await t.client.history('chatty', 'h', { pageSize: 100 });
+      expect(current.runNumber).toBe(0);
+      expect(current.steps).toHaveLength(6);
+      expect(await t.client.history('chatty', 'h', { runNumber: 0, pageSize: 100 })).toEqual(current);
+      const empty = { steps: [], events: [], stepsHasNextPage: false, eventsHasNextPage: false };
+      expect(await t.client.history('chatty', 'h', { runNumber: 1 })).toEqual({ runNumber: 1, ...empty });
+      expect(await t.client.history('chatty', 'h', { runNumber: 7, includeLogs: true })).toEqual({ runNumber: 7, ...empty, logs: [], logsHasNextPage: false });
       await t.client.restart('chatty', 'h');
-      expect((await t.client.history('chatty', 'h', { runNumber: 2 })).runNumber).toBe(2);
-      await expectCode(t.client.history('chatty', 'h', { runNumber: 3 }), 'VALIDATION_ERROR');
+      expect((await t.client.history('chatty', 'h', { runNumber: 1 })).runNumber).toBe(1);
+      expect((await t.client.history('chatty', 'h', { runNumber: 0, pageSize: 100 })).steps).toHaveLength(6);
+      expect(await t.client.history('chatty', 'h', { runNumber: 2 })).toEqual({ runNumber: 2, ...empty });
     });
 
     it('rejects foreign and tampered cursors with INVALID_CURSOR', async () => {
       const t = await chattyEngine();
-      const page = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true });
+      const page = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true, order: 'asc' });
       const { stepsCursor, eventsCursor, logsCursor } = page;
       expect([typeof stepsCursor, typeof eventsCursor, typeof logsCursor]).toEqual(['string', 'string', 'string']);
 
       await expectCode(t.client.history('chatty', 'h', { pageSize: 2, eventsCursor: stepsCursor }), 'INVALID_CURSOR');
       await expectCode(t.client.history('chatty', 'h', { pageSize: 2, stepsCursor: eventsCursor }), 'INVALID_CURSOR');
       await expectCode(t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true, logsCursor: stepsCursor }), 'INVALID_CURSOR');
-      // Same stream, other query: another order, another log filter, another instance, a list cursor.
-      await expectCode(t.client.history('chatty', 'h', { pageSize: 2, order: 'desc', stepsCursor }), 'INVALID_CURSOR');
+      // Same stream, other query: another log filter, another instance, a list cursor.
       await expectCode(
         t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true, logLevel: 'warn', logsCursor }),
         'INVALID_CURSOR',
@@ -133,13 +144,51 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       await expectCode(t.client.list('chatty', { cursor: stepsCursor }), 'INVALID_CURSOR');
       await expectCode(t.client.history('chatty', 'h', { stepsCursor: flipChar(stepsCursor!, 2) }), 'INVALID_CURSOR');
       await expectCode(t.client.history('chatty', 'h', { eventsCursor: 'garbage' }), 'INVALID_CURSOR');
-      // A cursor of run 1 is not one of run 2.
+      // A cursor carries its run: after a restart it goes on with run 0, and it is not one of run 1.
       await t.client.restart('chatty', 'h');
-      await expectCode(t.client.history('chatty', 'h', { pageSize: 2, stepsCursor }), 'INVALID_CURSOR');
-      expect((await t.client.history('chatty', 'h', { runNumber: 1, pageSize: 2, stepsCursor })).steps.map((s) => s.name)).toEqual([
-        's3',
-        's4',
-      ]);
+      await expectCode(t.client.history('chatty', 'h', { runNumber: 1, pageSize: 2, stepsCursor }), 'INVALID_CURSOR');
+      for (const runNumber of [0, undefined]) {
+        const continued = await t.client.history('chatty', 'h', { runNumber, pageSize: 2, stepsCursor });
+        expect({ runNumber: continued.runNumber, steps: continued.steps.map((s) => s.name) }).toEqual({ runNumber: 0, steps: ['s3', 's4'] });
+      }
+    });
+
+    it('continues a cursor with its own page size and order: an explicit pageSize changes the size, an explicit order does not turn it around', async () => {
+      const t = await chattyEngine();
+      const asc = await t.client.history('chatty', 'h', { pageSize: 2, includeLogs: true, order: 'asc' });
+      const desc = await t.client.history('chatty', 'h', { pageSize: 3, includeLogs: true });
+      const all = await t.client.history('chatty', 'h', { pageSize: 100, includeLogs: true, order: 'asc' });
+      const logIds = all.logs!.map((l) => l.id);
+
+      // No pageSize and no order: the cursor's (2, ascending; 3, newest first), not 25 and not the default order.
+      const next = await t.client.history('chatty', 'h', { includeLogs: true, stepsCursor: asc.stepsCursor, eventsCursor: asc.eventsCursor, logsCursor: asc.logsCursor });
+      expect(next.steps.map((s) => s.name)).toEqual(['s3', 's4']);
+      expect(next.events.map((e) => e.id)).toEqual(['n3', 'n4']);
+      expect(next.logs!.map((l) => l.id)).toEqual(logIds.slice(2, 4));
+      expect(next).toMatchObject({ stepsHasNextPage: true, eventsHasNextPage: true, logsHasNextPage: true });
+      const nextDesc = await t.client.history('chatty', 'h', { stepsCursor: desc.stepsCursor, eventsCursor: desc.eventsCursor });
+      expect(nextDesc.steps.map((s) => s.name)).toEqual(['s3', 's2', 's1']);
+      expect(nextDesc.events.map((e) => e.id)).toEqual(['n2', 'n1']);
+      expect(nextDesc).toMatchObject({ stepsHasNextPage: false, eventsHasNextPage: false });
+
+      // The next cursor carries the size it was continued with.
+      const third = await t.client.history('chatty', 'h', { stepsCursor: next.stepsCursor });
+      expect(third.steps.map((s) => s.name)).toEqual(['s5', 'w']);
+      expect(third.stepsHasNextPage).toBe(false);
+
+      // An explicit pageSize wins, and the cursor it gives carries that size.
+      const wider = await t.client.history('chatty', 'h', { pageSize: 3, stepsCursor: asc.stepsCursor });
+      expect(wider.steps.map((s) => s.name)).toEqual(['s3', 's4', 's5']);
+      expect((await t.client.history('chatty', 'h', { stepsCursor: wider.stepsCursor })).steps.map((s) => s.name)).toEqual(['w']);
+      await expectCode(t.client.history('chatty', 'h', { pageSize: 101, stepsCursor: asc.stepsCursor }), 'VALIDATION_ERROR');
+
+      // The cursor's order wins over an explicit one, both ways round: no error, the cursor's direction.
+      expect((await t.client.history('chatty', 'h', { order: 'desc', stepsCursor: asc.stepsCursor })).steps.map((s) => s.name)).toEqual(['s3', 's4']);
+      expect((await t.client.history('chatty', 'h', { order: 'asc', stepsCursor: desc.stepsCursor })).steps.map((s) => s.name)).toEqual(['s3', 's2', 's1']);
+      // Streams without a cursor still take the order asked for.
+      const mixed = await t.client.history('chatty', 'h', { pageSize: 2, order: 'desc', stepsCursor: asc.stepsCursor });
+      expect(mixed.steps.map((s) => s.name)).toEqual(['s3', 's4']);
+      expect(mixed.events.map((e) => e.id)).toEqual(['n5', 'n4']);
     });
 
     it('rejects pageSize 0, 101 and 1.5 with VALIDATION_ERROR', async () => {
@@ -147,12 +196,12 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       for (const pageSize of [0, 101, 1.5]) await expectCode(t.client.history('chatty', 'h', { pageSize }), 'VALIDATION_ERROR');
     });
 
-    it('rejects an order other than asc|desc with VALIDATION_ERROR (SPEC 3.1, 9)', async () => {
+    it('rejects an order other than asc|desc with VALIDATION_ERROR', async () => {
       const t = await chattyEngine();
       await expectCode(t.client.history('chatty', 'h', { order: 'sideways' as 'asc' }), 'VALIDATION_ERROR');
     });
 
-    it('rejects a logLevel that is not one of the four levels with VALIDATION_ERROR (SPEC 3.1, 9)', async () => {
+    it('rejects a logLevel that is not one of the four levels with VALIDATION_ERROR', async () => {
       const t = await chattyEngine();
       await expectCode(t.client.history('chatty', 'h', { includeLogs: true, logLevel: 'loud' as 'info' }), 'VALIDATION_ERROR');
     });
@@ -170,7 +219,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       await t.client.create('levels', { id: 'x' });
       await t.runUntilIdle();
       const messages = async (options: { logLevel?: 'debug' | 'info' | 'warn' | 'error'; logCategory?: string }) =>
-        (await t.client.history('levels', 'x', { includeLogs: true, ...options })).logs!
+        (await t.client.history('levels', 'x', { includeLogs: true, order: 'asc', ...options })).logs!
           .filter((l) => l.category !== 'system')
           .map((l) => l.message);
       expect(await messages({})).toEqual(['d', 'i', 'w', 'e']);
@@ -178,7 +227,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect(await messages({ logLevel: 'error' })).toEqual(['e']);
       expect(await messages({ logCategory: 'audit' })).toEqual(['w']);
       const audit = (await t.client.history('levels', 'x', { includeLogs: true, logCategory: 'audit' })).logs!;
-      expect(audit).toMatchObject([{ stepName: 's', attempt: 1, level: 'warn', category: 'audit', data: { k: 1 }, isReplay: false }]);
+      expect(audit).toMatchObject([{ stepKey: 's', attempt: 1, level: 'warn', category: 'audit', data: { k: 1 }, isReplay: false }]);
     });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Contract tests for pause and resume from every status of the status table (SPEC section 2),
+ * Contract tests for pause and resume from every status of the status table,
  * through the programmatic client, on a real SQLite file and a real PostgreSQL database. Time only
  * moves with the ManualClock; the runner only moves with `tick`.
  */
@@ -14,7 +14,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
 
   // ---- 5. the state table ---------------------------------------------------------------------
 
-  describe('transitions (SPEC section 2)', () => {
+  describe('transitions of the status table', () => {
     it('pause on queued → paused, not claimed by tick; resume → queued, then it completes', async () => {
       const { wf, calls } = countingWorkflow();
       const t = await setup([wf]);
@@ -87,12 +87,12 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect(paused.meta.pauseRequested).toBe(false);
       expect(calls).toEqual({ first: 1, second: 0 });
       const steps = (await historyOf(t, 'gated', 'r')).steps;
-      expect(steps.map((s) => [s.name, s.status, s.result])).toEqual([['first', 'completed', 'first-1']]);
+      expect(steps.map((s) => [s.name, s.status, s.result])).toEqual([['first', 'completed', 'first-0']]);
       expect((await t.client.tick()).processed).toBe(0);
 
       expect(await t.client.resume('gated', 'r')).toEqual({ id: 'r', details: { status: 'queued' } });
       expect((await t.client.tick()).processed).toBe(1);
-      expect((await t.client.get('gated', 'r')).details).toEqual({ status: 'complete', output: { first: 'first-1', second: 'second-1' } });
+      expect((await t.client.get('gated', 'r')).details).toEqual({ status: 'complete', output: { first: 'first-0', second: 'second-0' } });
       expect(calls).toEqual({ first: 1, second: 1 });
     });
 
@@ -111,7 +111,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
 
       gate.resolve();
       expect((await tick).processed).toBe(1);
-      expect((await t.client.get('gated', 'r')).details).toEqual({ status: 'complete', output: { first: 'first-1', second: 'second-1' } });
+      expect((await t.client.get('gated', 'r')).details).toEqual({ status: 'complete', output: { first: 'first-0', second: 'second-0' } });
       expect(calls).toEqual({ first: 1, second: 1 });
     });
 

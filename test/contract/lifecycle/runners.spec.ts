@@ -1,5 +1,5 @@
 /**
- * Contract tests for several runners on one database and the writes a run costs (SPEC section 5),
+ * Contract tests for several runners on one database and the writes a run costs,
  * through the programmatic client, on a real SQLite file and a real PostgreSQL database. Time only
  * moves with the ManualClock; the runner only moves with `tick`.
  */

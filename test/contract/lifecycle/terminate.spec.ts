@@ -1,5 +1,5 @@
 /**
- * Contract tests for terminate, and for actions on a terminal instance (SPEC section 2),
+ * Contract tests for terminate, and for actions on a terminal instance,
  * through the programmatic client, on a real SQLite file and a real PostgreSQL database. Time only
  * moves with the ManualClock; the runner only moves with `tick`.
  */
@@ -14,7 +14,7 @@ describe.each(TEST_DATABASES)('lifecycle on %s', (kind) => {
 
   // ---- 5. the state table ---------------------------------------------------------------------
 
-  describe('transitions (SPEC section 2)', () => {
+  describe('transitions of the status table', () => {
     it.each(['queued', 'waiting', 'running', 'waitingForPause', 'paused'] as InstanceStatus[])(
       'terminate from %s → terminated, and it stays terminated',
       async (state) => {

@@ -1,5 +1,5 @@
 /**
- * Contract tests of how the runner advances instances (SPEC section 5): claim order and the step
+ * Contract tests of how the runner advances instances: claim order and the step
  * budget of a tick;
  * on a real SQLite file and a real PostgreSQL database, with a manual clock: time only moves with
  * `clock.advance`, the runner only with `tick`.

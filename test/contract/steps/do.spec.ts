@@ -1,5 +1,5 @@
 /**
- * Contract tests of `step.do` (SPEC section 1): what workflow code gets back, first time and on
+ * Contract tests of `step.do`: what workflow code gets back, first time and on
  * replay, and results that cannot be stored;
  * on a real SQLite file and a real PostgreSQL database, with a manual clock: time only moves with
  * `clock.advance`, the runner only with `tick`.
@@ -51,9 +51,9 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       expect(seen[0]).toStrictEqual({ first: roundTripped, emptyIsUndefined: true, atType: 'string' });
       expect(await details('do-replay', 'i1')).toEqual({ status: 'waiting' });
       expect(await steps('do-replay', 'i1')).toMatchObject([
-        { name: 'first', type: 'do', status: 'completed', attempts: 1, result: roundTripped, nextRetryAt: null },
-        { name: 'empty', type: 'do', status: 'completed', attempts: 1, result: null },
-        { name: 'nap', type: 'sleep', status: 'waiting', wakeAt: iso(T0 + MINUTE) },
+        { stepKey: 'first', name: 'first', type: 'do', status: 'completed', attempts: 1, result: roundTripped, nextRetryAt: null },
+        { stepKey: 'empty', name: 'empty', type: 'do', status: 'completed', attempts: 1, result: null },
+        { stepKey: 'nap', name: 'nap', type: 'sleep', status: 'waiting', wakeAt: iso(T0 + MINUTE) },
       ]);
 
       await t.clock.advance(MINUTE);

@@ -1,5 +1,5 @@
 /**
- * Contract tests of the rules on steps (SPEC section 1): names, concurrency, the step limit;
+ * Contract tests of the rules on steps: names, concurrency, the step limit;
  * on a real SQLite file and a real PostgreSQL database, with a manual clock: time only moves with
  * `clock.advance`, the runner only with `tick`.
  */

@@ -1,5 +1,5 @@
 /**
- * Contract tests of `step.log` (SPEC section 1): attribution, replay marks, system lines, filters,
+ * Contract tests of `step.log`: attribution, replay marks, system lines, filters,
  * truncation;
  * on a real SQLite file and a real PostgreSQL database, with a manual clock: time only moves with
  * `clock.advance`, the runner only with `tick`.
@@ -89,7 +89,7 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       const system = await logs('logging', 'i1', { logCategory: 'system' });
       expect(system.every((l) => l.category === 'system' && l.isReplay === false)).toBe(true);
       expect(system.map(({ level, stepKey, attempt, message }) => ({ level, stepKey, attempt, message }))).toEqual([
-        { level: 'info', stepKey: null, attempt: null, message: expect.stringMatching(/run 1 started/i) },
+        { level: 'info', stepKey: null, attempt: null, message: expect.stringMatching(/^Run 0 started$/) },
         { level: 'warn', stepKey: 'flaky', attempt: 1, message: expect.stringMatching(/attempt 1 failed.*first try fails/i) },
         {
           level: 'info',
@@ -97,7 +97,7 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
           attempt: 1,
           message: expect.stringMatching(new RegExp(`retry scheduled.*${iso(T0 + MINUTE + SECOND).replace(/\./g, '\\.')}`, 'i')),
         },
-        { level: 'info', stepKey: null, attempt: null, message: expect.stringMatching(/run 1 completed/i) },
+        { level: 'info', stepKey: null, attempt: null, message: expect.stringMatching(/^Run 0 completed$/) },
       ]);
     });
 
@@ -112,9 +112,9 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       await t.runUntilIdle();
       const system = await logs('log-errored', 'i1', { logCategory: 'system' });
       expect(system.map(({ level, message }) => ({ level, message }))).toEqual([
-        { level: 'info', message: expect.stringMatching(/run 1 started/i) },
+        { level: 'info', message: expect.stringMatching(/^Run 0 started$/) },
         { level: 'warn', message: expect.stringMatching(/attempt 1 failed.*kaput/i) },
-        { level: 'error', message: expect.stringMatching(/run 1 errored.*kaput/i) },
+        { level: 'error', message: expect.stringMatching(/^Run 0 errored: .*kaput/) },
       ]);
     });
 

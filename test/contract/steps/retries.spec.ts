@@ -1,5 +1,5 @@
 /**
- * Contract tests of `step.do` failures (SPEC section 1): retries and backoff, non-retryable errors,
+ * Contract tests of `step.do` failures: retries and backoff, non-retryable errors,
  * attempt timeouts;
  * on a real SQLite file and a real PostgreSQL database, with a manual clock: time only moves with
  * `clock.advance`, the runner only with `tick`.
@@ -203,7 +203,7 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
         this.name = 'PaymentDeclined';
       }
     }
-    /** A workflow module's own copy of the class (SPEC: errors are recognised by name). */
+    /** A workflow module's own copy of the class (errors are recognised by name, not by class identity). */
     class LocalNonRetryable extends Error {}
     Object.defineProperty(LocalNonRetryable, 'name', { value: 'NonRetryableError' });
     class LocalFatal extends LocalNonRetryable {

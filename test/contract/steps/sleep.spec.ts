@@ -1,5 +1,5 @@
 /**
- * Contract tests of `step.sleep` and `step.sleepUntil` (SPEC section 1), and durations;
+ * Contract tests of `step.sleep` and `step.sleepUntil`, and durations;
  * on a real SQLite file and a real PostgreSQL database, with a manual clock: time only moves with
  * `clock.advance`, the runner only with `tick`.
  */
@@ -29,7 +29,8 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       await start([wf]);
       await t.client.create('sleeper', { id: 'i1' });
       expect(await tick()).toBe(1);
-      expect(await stepRow('sleeper', 'i1', 'nap')).toMatchObject({ type: 'sleep', status: 'waiting', wakeAt: iso(T0 + HOUR) });
+      // A sleep runs once and has no timeout.
+      expect(await stepRow('sleeper', 'i1', 'nap')).toMatchObject({ type: 'sleep', status: 'waiting', wakeAt: iso(T0 + HOUR), maxAttempts: 1, timeoutMs: null });
       expect(await details('sleeper', 'i1')).toEqual({ status: 'waiting' });
 
       // Force a replay half-way: pause then resume makes the run due now.

@@ -1,5 +1,5 @@
 /**
- * Contract tests of `step.waitForEvent` (SPEC sections 1 and 2): delivery, order, timeouts;
+ * Contract tests of `step.waitForEvent`: delivery, order, timeouts;
  * on a real SQLite file and a real PostgreSQL database, with a manual clock: time only moves with
  * `clock.advance`, the runner only with `tick`.
  */
@@ -41,7 +41,7 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
         result: { type: 'approve', payload: { ok: 1 }, timestamp: iso(T0 + 5) },
       });
       expect(await events('buffered', 'i1')).toMatchObject([
-        { id: sent.event.id, type: 'approve', payload: { ok: 1 }, deliveredAt: iso(T0 + 5), consumedByStep: 'approval' },
+        { id: sent.event.id, type: 'approve', payload: { ok: 1 }, deliveredAt: iso(T0 + 5), consumedByStepKey: 'approval' },
       ]);
 
       await t.clock.advance(MINUTE);
@@ -75,9 +75,9 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       expect(await tick()).toBe(1);
       expect(await details('fifo', 'i1')).toEqual({ status: 'complete', output: ['A', 'B', 'C'] });
       expect(await events('fifo', 'i1')).toMatchObject([
-        { id: a.event.id, payload: 'A', consumedByStep: 'first', deliveredAt: iso(T0) },
-        { id: b.event.id, payload: 'B', consumedByStep: 'second', deliveredAt: iso(T0) },
-        { id: c.event.id, payload: 'C', consumedByStep: 'third', deliveredAt: iso(T0 + SECOND) },
+        { id: a.event.id, payload: 'A', consumedByStepKey: 'first', deliveredAt: iso(T0) },
+        { id: b.event.id, payload: 'B', consumedByStepKey: 'second', deliveredAt: iso(T0) },
+        { id: c.event.id, payload: 'C', consumedByStepKey: 'third', deliveredAt: iso(T0 + SECOND) },
       ]);
     });
 
@@ -103,7 +103,7 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       expect(await details('once', 'i1')).toEqual({ status: 'complete', output: { first: 1, second: 'WaitForEventTimeoutError' } });
       const stored = await events('once', 'i1');
       expect(stored).toHaveLength(1);
-      expect(stored[0]).toMatchObject({ type: 'ping', deliveredAt: iso(T0), consumedByStep: 'a' });
+      expect(stored[0]).toMatchObject({ type: 'ping', deliveredAt: iso(T0), consumedByStepKey: 'a' });
     });
 
     it('leaves events of another type undelivered and is not woken by them', async () => {
@@ -127,9 +127,9 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       expect(await tick()).toBe(1);
       expect(await details('typed', 'i1')).toEqual({ status: 'complete', output: 'yes' });
       expect(await events('typed', 'i1')).toMatchObject([
-        { type: 'other', payload: 'early', deliveredAt: null, consumedByStep: null },
-        { type: 'other', payload: 'late', deliveredAt: null, consumedByStep: null },
-        { type: 'wanted', payload: 'yes', deliveredAt: iso(T0 + SECOND), consumedByStep: 'wanted' },
+        { type: 'other', payload: 'early', deliveredAt: null, consumedByStepKey: null },
+        { type: 'other', payload: 'late', deliveredAt: null, consumedByStepKey: null },
+        { type: 'wanted', payload: 'yes', deliveredAt: iso(T0 + SECOND), consumedByStepKey: 'wanted' },
       ]);
     });
 
@@ -178,12 +178,16 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       await start([wf]);
       await t.client.create('default-timeout', { id: 'i1' });
       expect(await tick()).toBe(1);
+      // A wait runs once; its timeoutMs is the timeout it was given, 24 hours by default.
       expect(await stepRow('default-timeout', 'i1', 'never')).toMatchObject({
         type: 'waitForEvent',
         status: 'waiting',
         waitEventType: 'nothing',
         wakeAt: iso(T0 + DAY),
+        maxAttempts: 1,
+        timeoutMs: DAY,
       });
+      expect((await t.client.get('default-timeout', 'i1')).meta.currentStep).toMatchObject({ name: 'never', maxAttempts: 1, timeoutMs: DAY });
       expect(await details('default-timeout', 'i1')).toEqual({ status: 'waiting' });
 
       await t.clock.advance(DAY - 1);
@@ -192,6 +196,8 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       expect(await tick()).toBe(1);
       expect(await stepRow('default-timeout', 'i1', 'never')).toMatchObject({
         status: 'errored',
+        maxAttempts: 1,
+        timeoutMs: DAY,
         error: { name: 'WaitForEventTimeoutError' },
       });
       expect(await details('default-timeout', 'i1')).toMatchObject({ status: 'errored', error: { name: 'WaitForEventTimeoutError' } });
@@ -209,7 +215,7 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       await start([wf]);
       await t.client.create('catch-timeout', { id: 'i1' });
       expect(await tick()).toBe(1);
-      expect(await stepRow('catch-timeout', 'i1', 'maybe')).toMatchObject({ wakeAt: iso(T0 + 10 * SECOND) });
+      expect(await stepRow('catch-timeout', 'i1', 'maybe')).toMatchObject({ wakeAt: iso(T0 + 10 * SECOND), maxAttempts: 1, timeoutMs: 10 * SECOND });
       await t.clock.advance(10 * SECOND);
       expect(await tick()).toBe(1);
       expect(await details('catch-timeout', 'i1')).toEqual({ status: 'complete', output: 'WaitForEventTimeoutError' });
@@ -239,7 +245,7 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       await start([wf]);
       await t.client.create('edge-timeout', { id: 'i1' });
       expect(await tick()).toBe(1);
-      expect(await stepRow('edge-timeout', 'i1', 'edge')).toMatchObject({ status: 'waiting', wakeAt: iso(T0 + ms) });
+      expect(await stepRow('edge-timeout', 'i1', 'edge')).toMatchObject({ status: 'waiting', wakeAt: iso(T0 + ms), timeoutMs: ms });
     });
 
     it('delivers an event stored before the deadline even when the runner only gets to it after the deadline', async () => {
@@ -256,7 +262,7 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       expect(await tick()).toBe(1);
       expect(await details('late-runner', 'i1')).toEqual({ status: 'complete', output: 'in time' });
       expect(await events('late-runner', 'i1')).toMatchObject([
-        { createdAt: iso(T0 + 30 * SECOND), deliveredAt: iso(T0 + 150 * SECOND), consumedByStep: 'reply' },
+        { createdAt: iso(T0 + 30 * SECOND), deliveredAt: iso(T0 + 150 * SECOND), consumedByStepKey: 'reply' },
       ]);
     });
 
@@ -272,7 +278,7 @@ describe.each(TEST_DATABASES)('step semantics on %s', (kind) => {
       await t.client.sendEvent('too-late', 'i1', { type: 'reply', payload: 'too late' });
       expect(await tick()).toBe(1);
       expect(await details('too-late', 'i1')).toMatchObject({ status: 'errored', error: { name: 'WaitForEventTimeoutError' } });
-      expect(await events('too-late', 'i1')).toMatchObject([{ payload: 'too late', deliveredAt: null, consumedByStep: null }]);
+      expect(await events('too-late', 'i1')).toMatchObject([{ payload: 'too late', deliveredAt: null, consumedByStepKey: null }]);
     });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Authorization hooks of the HTTP API (SPEC section 4): which hook each route asks, in which
+ * Authorization hooks of the HTTP API: which hook each route asks, in which
  * order, what a denial answers and that it changes nothing;
  * through supertest. What is checked here does not depend on the database, so it runs on one
  * (the first of TEST_DATABASES).
@@ -72,7 +72,7 @@ describe.each(ONE_DATABASE)('HTTP API on %s', (kind) => {
       await expect(client.get('approval', 'auth-batch')).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
       const live = await client.get('approval', 'auth-live');
       expect(live.details.status).toBe('waiting');
-      expect(live.meta.runNumber).toBe(1);
+      expect(live.meta.runNumber).toBe(0);
       expect((await client.history('approval', 'auth-live')).events).toEqual([]);
     }
 
@@ -204,7 +204,7 @@ describe.each(ONE_DATABASE)('HTTP API on %s', (kind) => {
           action,
         });
       }
-      expect((await client.get('approval', 'ctx-created')).meta.runNumber).toBe(2);
+      expect((await client.get('approval', 'ctx-created')).meta.runNumber).toBe(1);
 
       // Send event.
       hooks.authorizeSendEvent.mockReturnValue(true);

@@ -1,5 +1,5 @@
 /**
- * The HTTP API under a custom base path, with the tick route disabled (SPEC sections 3 and 8),
+ * The HTTP API under a custom base path, with the tick route disabled,
  * through supertest. What is checked here does not depend on the database, so it runs on one
  * (the first of TEST_DATABASES).
  */

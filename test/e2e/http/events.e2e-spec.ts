@@ -1,5 +1,5 @@
 /**
- * Events over the HTTP API, and a whole approval flow (SPEC sections 2 and 3),
+ * Events over the HTTP API, and a whole approval flow,
  * through supertest, on a real SQLite file and a real PostgreSQL database. Nothing runs in the
  * background: every test drives execution itself with `POST /_runner/tick`.
  */
@@ -60,11 +60,11 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
         await send('evt-restart', { type: 'decision', payload: { approved: true } }).expect(200);
         await act('evt-restart', 'restart').expect(200);
         await tick();
-        const run2 = await get('approval', 'evt-restart');
-        expect(run2.body.meta.runNumber).toBe(2);
-        expect(run2.body.details).toEqual({ status: 'waiting' });
-        expect((await history('approval', 'evt-restart', { runNumber: 1 })).body.events).toEqual([
-          expect.objectContaining({ type: 'decision', deliveredAt: null, consumedByStep: null }),
+        const run1 = await get('approval', 'evt-restart');
+        expect(run1.body.meta.runNumber).toBe(1);
+        expect(run1.body.details).toEqual({ status: 'waiting' });
+        expect((await history('approval', 'evt-restart', { runNumber: 0 })).body.events).toEqual([
+          expect.objectContaining({ type: 'decision', deliveredAt: null, consumedByStepKey: null }),
         ]);
         await act('evt-restart', 'terminate').expect(200);
       });
@@ -117,9 +117,9 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
       expect(done.status).toBe(200);
       expect(done.body.details).toEqual({ status: 'complete', output: { submitted: true, approved: true } });
       expect(done.body.meta.params).toEqual({ requester: 'ada' });
-      const hist = await history('approval', 'flow-1');
+      const hist = await history('approval', 'flow-1', { order: 'asc' });
       expect(hist.body.events).toEqual([
-        { id: 'd-1', runNumber: 1, type: 'decision', payload: { approved: true }, createdAt: isoString, deliveredAt: isoString, consumedByStep: 'decision' },
+        { id: 'd-1', runNumber: 0, type: 'decision', payload: { approved: true }, createdAt: isoString, deliveredAt: isoString, consumedByStepKey: 'decision' },
       ]);
       expect(hist.body.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
         ['submit', 'completed'],

@@ -1,5 +1,5 @@
 /**
- * Creating, reading and listing instances over the HTTP API (SPEC sections 2 and 3),
+ * Creating, reading and listing instances over the HTTP API,
  * through supertest, on a real SQLite file and a real PostgreSQL database. Nothing runs in the
  * background: every test drives execution itself with `POST /_runner/tick`.
  */
@@ -38,7 +38,7 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
           details: { status: 'queued' },
           meta: {
             workflowName: 'quick',
-            runNumber: 1,
+            runNumber: 0,
             params: { n: 21 },
             pauseRequested: false,
             createdAt: isoString,
@@ -55,7 +55,7 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
           details: { status: 'complete', output: { doubled: 42 } },
           meta: {
             workflowName: 'quick',
-            runNumber: 1,
+            runNumber: 0,
             params: { n: 21 },
             pauseRequested: false,
             createdAt: queued.body.meta.createdAt,
@@ -63,6 +63,7 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
             startedAt: isoString,
             completedAt: isoString,
             currentStep: {
+              stepKey: 'double',
               name: 'double',
               type: 'do',
               status: 'completed',
@@ -88,7 +89,9 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
         const fetched = await get('quick', withParams.body.id);
         expect(fetched.status).toBe(200);
         expect(fetched.body.meta.params).toEqual({ n: 1 });
-        expect((await get('quick', noBody.body.id)).status).toBe(200);
+        const withoutParams = await get('quick', noBody.body.id);
+        expect(withoutParams.status).toBe(200);
+        expect(withoutParams.body.meta.params).toEqual({});
       });
 
       it('GET instance shows a waiting instance with its current step', async () => {
@@ -97,12 +100,13 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
         const res = await get('approval', 'cur-step');
         expect(res.body.details).toEqual({ status: 'waiting' });
         expect(res.body.meta.currentStep).toEqual({
+          stepKey: 'decision',
           name: 'decision',
           type: 'waitForEvent',
           status: 'waiting',
           attempts: expect.any(Number),
-          maxAttempts: null,
-          timeoutMs: null,
+          maxAttempts: 1,
+          timeoutMs: 24 * 3600_000,
           nextRetryAt: null,
           wakeAt: isoString,
           waitEventType: 'decision',

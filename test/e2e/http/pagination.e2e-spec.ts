@@ -1,5 +1,5 @@
 /**
- * Instance list pagination over the HTTP API (SPEC section 3),
+ * Instance list pagination over the HTTP API,
  * through supertest, on a real SQLite file and a real PostgreSQL database. Nothing runs in the
  * background: every test drives execution itself with `POST /_runner/tick`.
  */
@@ -83,7 +83,7 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
         for (const id of ids) expect(seen).toContain(id);
       });
 
-      it('accepts a batch of exactly 100 and pages 25 by default', async () => {
+      it('accepts a batch of exactly 100, pages 25 by default, and a cursor alone pages on with its own page size', async () => {
         const instances = Array.from({ length: 100 }, (_, i) => ({ id: `hundred-${i}` }));
         const res = await http.post(`${BASE}/workflows/three/instances/batch`).send({ instances });
         expect(res.status).toBe(201);
@@ -94,6 +94,18 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
         expect(typeof page.body.cursor).toBe('string');
         const max = await http.get(`${BASE}/workflows/three/instances`).query({ pageSize: 100 });
         expect(max.body.instances).toHaveLength(100);
+        // The cursor carries its page size: without pageSize the next page is as long as the last, not 25; pageSize changes it.
+        const ids = (body: { instances: { id: string }[] }) => body.instances.map((i) => i.id);
+        const small = await http.get(`${BASE}/workflows/three/instances`).query({ pageSize: 10 });
+        const next = await http.get(`${BASE}/workflows/three/instances`).query({ cursor: small.body.cursor });
+        expect(next.status).toBe(200);
+        expect(ids(next.body)).toEqual(ids(max.body).slice(10, 20));
+        const afterNext = await http.get(`${BASE}/workflows/three/instances`).query({ cursor: next.body.cursor });
+        expect(ids(afterNext.body)).toEqual(ids(max.body).slice(20, 30));
+        const wider = await http.get(`${BASE}/workflows/three/instances`).query({ cursor: small.body.cursor, pageSize: 30 });
+        expect(ids(wider.body)).toEqual(ids(max.body).slice(10, 40));
+        const continued = await http.get(`${BASE}/workflows/three/instances`).query({ cursor: page.body.cursor });
+        expect(ids(continued.body)).toEqual(ids(max.body).slice(25, 50));
         // Leave nothing due for the other tests' ticks.
         for (const { id } of instances) await client.terminate('three', id);
       });

@@ -1,5 +1,5 @@
 /**
- * Errors the HTTP API answers from what is stored (SPEC section 3.1): unknown instances, ids in
+ * Errors the HTTP API answers from what is stored: unknown instances, ids in
  * use, terminal instances;
  * through supertest, on a real SQLite file and a real PostgreSQL database. Nothing runs in the
  * background: every test drives execution itself with `POST /_runner/tick`.
@@ -39,7 +39,7 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
         expect(body.message).toContain('err-done');
         const kept = await get('quick', 'err-done');
         expect(kept.body.details.status).toBe('complete');
-        expect(kept.body.meta.params).toBeNull();
+        expect(kept.body.meta.params).toEqual({});
       });
 
       it('INSTANCE_TERMINAL for pause, resume, terminate and events on a terminal instance', async () => {

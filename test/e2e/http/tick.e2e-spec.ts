@@ -1,5 +1,5 @@
 /**
- * The runner tick route of the HTTP API (SPEC section 3),
+ * The runner tick route of the HTTP API,
  * through supertest, on a real SQLite file and a real PostgreSQL database. Nothing runs in the
  * background: every test drives execution itself with `POST /_runner/tick`.
  */
@@ -53,9 +53,9 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
         let res = await get('three', 'budget');
         expect(res.body.details.status).toBe('queued');
         expect(res.body.meta.currentStep).toMatchObject({ name: 's1', status: 'completed' });
-        expect((await history('three', 'budget')).body.steps.map((s: { name: string }) => s.name)).toEqual(['s1']);
+        expect((await history('three', 'budget', { order: 'asc' })).body.steps.map((s: { name: string }) => s.name)).toEqual(['s1']);
         expect((await tick({ maxSteps: 1 })).processed).toBe(1);
-        expect((await history('three', 'budget')).body.steps.map((s: { name: string }) => s.name)).toEqual(['s1', 's2']);
+        expect((await history('three', 'budget', { order: 'asc' })).body.steps.map((s: { name: string }) => s.name)).toEqual(['s1', 's2']);
         await tick({ maxSteps: 10 });
         res = await get('three', 'budget');
         expect(res.body.details).toEqual({ status: 'complete', output: 'done' });

@@ -1,5 +1,5 @@
 /**
- * Requests the HTTP API refuses before they reach any instance (SPEC section 3.1): malformed
+ * Requests the HTTP API refuses before they reach any instance: malformed
  * bodies and queries, invalid ids and params, unknown workflows and routes, bodies over the limit;
  * through supertest. What is checked here does not depend on the database, so it runs on one
  * (the first of TEST_DATABASES).
@@ -104,15 +104,22 @@ describe.each(ONE_DATABASE)('HTTP API on %s', (kind) => {
           { order: 'sideways' },
           { includeLogs: 'yes' },
           { logLevel: 'trace' },
-          { runNumber: 0 },
+          { runNumber: -1 },
           { runNumber: 'one' },
-          { runNumber: 2 },
+          { runNumber: '1.5' },
           { pageSize: 1000 },
         ];
         for (const query of historyQueries) {
           const res = await history('quick', 'err-done', query);
           expectIssues(expectError(res, 400, 'VALIDATION_ERROR'));
         }
+        // Not out of range: run 0 is the first run, and a run after the current one is an empty history.
+        expect((await history('quick', 'err-done', { runNumber: 0 })).status).toBe(200);
+        const later = await history('quick', 'err-done', { runNumber: 2 });
+        expect({ status: later.status, body: later.body }).toEqual({
+          status: 200,
+          body: { runNumber: 2, steps: [], events: [], stepsHasNextPage: false, eventsHasNextPage: false },
+        });
       });
 
       it('INVALID_INSTANCE_ID for body ids, batch ids, event ids and path ids', async () => {
