@@ -70,19 +70,19 @@ export const API_EXAMPLES: ApiExamples = {
           "details": {
             "status": "queued"
           },
-          "createdAt": "2026-12-02T00:58:36.890Z",
-          "updatedAt": "2026-12-02T00:58:36.890Z"
+          "createdAt": "2026-12-02T01:24:55.170Z",
+          "updatedAt": "2026-12-02T01:24:55.170Z"
         },
         {
           "id": "req-2",
           "details": {
             "status": "queued"
           },
-          "createdAt": "2026-12-02T00:58:36.889Z",
-          "updatedAt": "2026-12-02T00:58:36.889Z"
+          "createdAt": "2026-12-02T01:24:55.170Z",
+          "updatedAt": "2026-12-02T01:24:55.170Z"
         }
       ],
-      "cursor": "eyJzIjoiaW5zdGFuY2VzOmFwcHJvdmFsOioiLCJwIjp7ImNyZWF0ZWRBdCI6MTc5NjE3MzExNjg4OSwiaW5zdGFuY2VJZCI6InJlcS0yIn19.12eyDnfxQz7r_mmjWKc4IHDMN63Lp0CZlpZhzNJaihk",
+      "cursor": "eyJzIjoiaW5zdGFuY2VzOmFwcHJvdmFsOioiLCJwIjp7ImNyZWF0ZWRBdCI6MTc5NjE3NDY5NTE3MCwiaW5zdGFuY2VJZCI6InJlcS0yIn0sIm4iOjIsIm8iOiJkZXNjIn0.neaD85boSwk7mLWCetEPOY04wBHHe3ieg40nK6J8wtA",
       "hasNextPage": true
     },
     "create": {
@@ -114,25 +114,26 @@ export const API_EXAMPLES: ApiExamples = {
       },
       "meta": {
         "workflowName": "approval",
-        "runNumber": 1,
+        "runNumber": 0,
         "params": {
           "requester": "ada",
           "amount": 120
         },
         "pauseRequested": false,
-        "createdAt": "2026-12-02T00:58:36.817Z",
-        "updatedAt": "2026-12-02T00:58:36.838Z",
-        "startedAt": "2026-12-02T00:58:36.829Z",
+        "createdAt": "2026-12-02T01:24:55.081Z",
+        "updatedAt": "2026-12-02T01:24:55.105Z",
+        "startedAt": "2026-12-02T01:24:55.089Z",
         "completedAt": null,
         "currentStep": {
+          "stepKey": "wait for decision",
           "name": "wait for decision",
           "type": "waitForEvent",
           "status": "waiting",
           "attempts": 0,
-          "maxAttempts": null,
-          "timeoutMs": null,
+          "maxAttempts": 1,
+          "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T01:58:36.837Z",
+          "wakeAt": "2026-12-02T02:24:55.104Z",
           "waitEventType": "approval"
         }
       }
@@ -148,34 +149,77 @@ export const API_EXAMPLES: ApiExamples = {
       },
       "meta": {
         "workflowName": "parent",
-        "runNumber": 1,
+        "runNumber": 0,
         "params": {
           "task": "report"
         },
         "pauseRequested": false,
-        "createdAt": "2026-12-02T00:58:36.921Z",
-        "updatedAt": "2026-12-02T00:58:36.948Z",
-        "startedAt": "2026-12-02T00:58:36.925Z",
-        "completedAt": "2026-12-02T00:58:36.948Z",
+        "createdAt": "2026-12-02T01:24:55.243Z",
+        "updatedAt": "2026-12-02T01:24:55.353Z",
+        "startedAt": "2026-12-02T01:24:55.255Z",
+        "completedAt": "2026-12-02T01:24:55.353Z",
         "currentStep": {
+          "stepKey": "wait for child",
           "name": "wait for child",
           "type": "waitForEvent",
           "status": "completed",
           "attempts": 0,
-          "maxAttempts": null,
-          "timeoutMs": null,
+          "maxAttempts": 1,
+          "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T01:58:36.929Z",
+          "wakeAt": "2026-12-02T02:24:55.288Z",
           "waitEventType": "child-done"
         }
       }
     },
     "history": {
-      "runNumber": 1,
+      "runNumber": 0,
       "steps": [
         {
-          "id": "1c3a631d-ec6e-433e-8938-2832422569a3",
-          "runNumber": 1,
+          "id": "7717460a-803e-41a6-9693-0fe1d38e67b1",
+          "runNumber": 0,
+          "stepKey": "cooling off",
+          "name": "cooling off",
+          "type": "sleep",
+          "status": "waiting",
+          "attempts": 0,
+          "maxAttempts": 1,
+          "timeoutMs": null,
+          "nextRetryAt": null,
+          "wakeAt": "2026-12-02T01:25:00.140Z",
+          "waitEventType": null,
+          "result": null,
+          "createdAt": "2026-12-02T01:24:55.140Z",
+          "updatedAt": "2026-12-02T01:24:55.140Z"
+        },
+        {
+          "id": "5e672022-358a-47b5-9ea5-1970d4e4b60a",
+          "runNumber": 0,
+          "stepKey": "wait for decision",
+          "name": "wait for decision",
+          "type": "waitForEvent",
+          "status": "completed",
+          "attempts": 0,
+          "maxAttempts": 1,
+          "timeoutMs": 3600000,
+          "nextRetryAt": null,
+          "wakeAt": "2026-12-02T02:24:55.104Z",
+          "waitEventType": "approval",
+          "result": {
+            "type": "approval",
+            "payload": {
+              "approved": true,
+              "approver": "grace"
+            },
+            "timestamp": "2026-12-02T01:24:55.125Z"
+          },
+          "createdAt": "2026-12-02T01:24:55.104Z",
+          "updatedAt": "2026-12-02T01:24:55.138Z"
+        },
+        {
+          "id": "8807ea23-1846-43f6-b2c9-13a3a5796e9f",
+          "runNumber": 0,
+          "stepKey": "record request",
           "name": "record request",
           "type": "do",
           "status": "completed",
@@ -188,84 +232,49 @@ export const API_EXAMPLES: ApiExamples = {
           "result": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T00:58:36.817Z"
+            "receivedAt": "2026-12-02T01:24:55.081Z"
           },
-          "createdAt": "2026-12-02T00:58:36.834Z",
-          "updatedAt": "2026-12-02T00:58:36.834Z"
-        },
-        {
-          "id": "e7044f42-ab60-48c3-b34a-5239c509f44f",
-          "runNumber": 1,
-          "name": "wait for decision",
-          "type": "waitForEvent",
-          "status": "completed",
-          "attempts": 0,
-          "maxAttempts": null,
-          "timeoutMs": null,
-          "nextRetryAt": null,
-          "wakeAt": "2026-12-02T01:58:36.837Z",
-          "waitEventType": "approval",
-          "result": {
-            "type": "approval",
-            "payload": {
-              "approved": true,
-              "approver": "grace"
-            },
-            "timestamp": "2026-12-02T00:58:36.861Z"
-          },
-          "createdAt": "2026-12-02T00:58:36.837Z",
-          "updatedAt": "2026-12-02T00:58:36.869Z"
-        },
-        {
-          "id": "d4bfa76c-b1d0-4954-b81a-3359867432a6",
-          "runNumber": 1,
-          "name": "cooling off",
-          "type": "sleep",
-          "status": "waiting",
-          "attempts": 0,
-          "maxAttempts": null,
-          "timeoutMs": null,
-          "nextRetryAt": null,
-          "wakeAt": "2026-12-02T00:58:41.870Z",
-          "waitEventType": null,
-          "result": null,
-          "createdAt": "2026-12-02T00:58:36.870Z",
-          "updatedAt": "2026-12-02T00:58:36.870Z"
+          "createdAt": "2026-12-02T01:24:55.098Z",
+          "updatedAt": "2026-12-02T01:24:55.098Z"
         }
       ],
       "stepsHasNextPage": false,
       "events": [
         {
           "id": "decision-req-1",
-          "runNumber": 1,
+          "runNumber": 0,
           "type": "approval",
           "payload": {
             "approved": true,
             "approver": "grace"
           },
-          "createdAt": "2026-12-02T00:58:36.861Z",
-          "deliveredAt": "2026-12-02T00:58:36.869Z",
-          "consumedByStep": "wait for decision"
+          "createdAt": "2026-12-02T01:24:55.125Z",
+          "deliveredAt": "2026-12-02T01:24:55.138Z",
+          "consumedByStepKey": "wait for decision"
         }
       ],
       "eventsHasNextPage": false,
       "logs": [
         {
-          "id": "1",
-          "runNumber": 1,
-          "stepName": null,
+          "id": "3",
+          "runNumber": 0,
+          "stepKey": null,
           "attempt": null,
           "level": "info",
-          "category": "system",
-          "message": "Run 1 started",
-          "data": null,
-          "isReplay": false,
-          "createdAt": "2026-12-02T00:58:36.832Z"
+          "category": "workflow",
+          "message": "Waiting for a decision",
+          "data": {
+            "requester": "ada",
+            "amount": 120,
+            "receivedAt": "2026-12-02T01:24:55.081Z"
+          },
+          "isReplay": true,
+          "createdAt": "2026-12-02T01:24:55.138Z"
         },
         {
           "id": "2",
-          "runNumber": 1,
-          "stepName": null,
+          "runNumber": 0,
+          "stepKey": null,
           "attempt": null,
           "level": "info",
           "category": "workflow",
@@ -273,26 +282,22 @@ export const API_EXAMPLES: ApiExamples = {
           "data": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T00:58:36.817Z"
+            "receivedAt": "2026-12-02T01:24:55.081Z"
           },
           "isReplay": false,
-          "createdAt": "2026-12-02T00:58:36.836Z"
+          "createdAt": "2026-12-02T01:24:55.103Z"
         },
         {
-          "id": "3",
-          "runNumber": 1,
-          "stepName": null,
+          "id": "1",
+          "runNumber": 0,
+          "stepKey": null,
           "attempt": null,
           "level": "info",
-          "category": "workflow",
-          "message": "Waiting for a decision",
-          "data": {
-            "requester": "ada",
-            "amount": 120,
-            "receivedAt": "2026-12-02T00:58:36.817Z"
-          },
-          "isReplay": true,
-          "createdAt": "2026-12-02T00:58:36.869Z"
+          "category": "system",
+          "message": "Run 0 started",
+          "data": null,
+          "isReplay": false,
+          "createdAt": "2026-12-02T01:24:55.097Z"
         }
       ],
       "logsHasNextPage": false
@@ -325,6 +330,11 @@ export const API_EXAMPLES: ApiExamples = {
         "status": "terminated"
       }
     },
+    "delete": {
+      "ok": true,
+      "id": "req-3",
+      "deleted": true
+    },
     "sent": {
       "status": {
         "status": "queued"
@@ -332,12 +342,12 @@ export const API_EXAMPLES: ApiExamples = {
       "event": {
         "id": "decision-req-1",
         "type": "approval",
-        "createdAt": "2026-12-02T00:58:36.861Z"
+        "createdAt": "2026-12-02T01:24:55.125Z"
       }
     },
     "tick": {
       "processed": 1,
-      "nextWakeAt": "2026-12-02T00:58:41.870Z"
+      "nextWakeAt": "2026-12-02T01:25:00.140Z"
     }
   },
   "errors": {
@@ -399,6 +409,13 @@ export const API_EXAMPLES: ApiExamples = {
       "code": "INSTANCE_TERMINAL",
       "details": {
         "status": "complete"
+      }
+    },
+    "INSTANCE_NOT_TERMINAL": {
+      "message": "Cannot delete instance \"req-2\": it is waiting; terminate it first, or delete with force",
+      "code": "INSTANCE_NOT_TERMINAL",
+      "details": {
+        "status": "waiting"
       }
     },
     "PAYLOAD_TOO_LARGE": {

@@ -26,6 +26,7 @@ function recorder(name: string, heard: string[]): EngineTelemetry {
     },
     claimRound: (round) => heard.push(`${name} round ${round.claimed}`),
     leaseRenewed: () => heard.push(`${name} renewed`),
+    instancesPurged: (purge) => heard.push(`${name} purged ${purge.count} of ${purge.workflowName}`),
   };
 }
 
@@ -37,6 +38,9 @@ const broken: EngineTelemetry = {
     throw new Error('observer bug');
   },
   leaseRenewed: () => {
+    throw new Error('observer bug');
+  },
+  instancesPurged: () => {
     throw new Error('observer bug');
   },
 };
@@ -51,7 +55,11 @@ describe('fanOutTelemetry', () => {
     attempt.ended({ ok: true });
     observation.ended({ outcome: 'complete' });
     telemetry.claimRound({ durationMs: 1, claimed: 3 });
-    expect(heard).toEqual(['a claimed i', 'b claimed i', '[a', '[b', 'code', 'b]', 'a]', 'a s ok', 'b s ok', 'a ended complete', 'b ended complete', 'a round 3', 'b round 3']);
+    telemetry.instancesPurged({ workflowName: 'w', count: 500 });
+    expect(heard).toEqual([
+      'a claimed i', 'b claimed i', '[a', '[b', 'code', 'b]', 'a]', 'a s ok', 'b s ok', 'a ended complete', 'b ended complete', 'a round 3', 'b round 3',
+      'a purged 500 of w', 'b purged 500 of w',
+    ]);
   });
 
   it('skips a part that throws, reports it, and still runs the code once and the other parts', async () => {
@@ -63,7 +71,8 @@ describe('fanOutTelemetry', () => {
     const attempt = observation.stepAttempt({ name: 's', type: 'do', attempt: 1 });
     expect(await attempt.run(async () => ++runs)).toBe(1);
     telemetry.leaseRenewed(run);
-    expect([runs, heard, faults.length]).toEqual([1, ['ok claimed i', '[ok', 'ok]', 'ok renewed'], 2]);
+    telemetry.instancesPurged({ workflowName: 'w', count: 1 });
+    expect([runs, heard, faults.length]).toEqual([1, ['ok claimed i', '[ok', 'ok]', 'ok renewed', 'ok purged 1 of w'], 3]);
   });
 
   it("passes the code's own failure through, once", async () => {

@@ -15,6 +15,8 @@ export interface EngineTelemetry {
   claimRound(round: { durationMs: number; claimed: number }): void;
   /** A lease was renewed while its run was claimed. */
   leaseRenewed(run: ObservedRunKey): void;
+  /** Retention deleted `count` finished instances of a workflow (one batch). */
+  instancesPurged(purge: { workflowName: string; count: number }): void;
 }
 
 export interface ObservedRunKey {
@@ -57,7 +59,7 @@ const noAttempt: AttemptObservation = { run: (code) => code(), ended() {} };
 const noRun: RunObservation = { stepAttempt: () => noAttempt, eventDelivered() {}, workflowLog() {}, ended() {} };
 
 /** Telemetry that listens to nothing: the engine's default. */
-export const noTelemetry: EngineTelemetry = { runClaimed: () => noRun, claimRound() {}, leaseRenewed() {} };
+export const noTelemetry: EngineTelemetry = { runClaimed: () => noRun, claimRound() {}, leaseRenewed() {}, instancesPurged() {} };
 
 /**
  * Every telemetry in `parts` hears everything. A call that throws is reported to `onFault` and
@@ -98,5 +100,6 @@ export function fanOutTelemetry(parts: EngineTelemetry[], onFault: (error: unkno
     },
     claimRound: (round) => each(parts, (part) => part.claimRound(round)),
     leaseRenewed: (run) => each(parts, (part) => part.leaseRenewed(run)),
+    instancesPurged: (purge) => each(parts, (part) => part.instancesPurged(purge)),
   };
 }
