@@ -96,8 +96,7 @@ async function main(): Promise<void> {
     const instances = Number(process.env.BENCH_PURGE_INSTANCES ?? 1_000_000);
     log(`W1 while purging ${instances} finished instances`);
     purge = await runPurgeImpact({ instances });
-    console.table([{ ...purge, batchPlan: undefined }]);
-    log(`purge batch plan: ${purge.batchPlan}`);
+    console.log(purgeSection(purge));
   }
 
   if (!asked.length) {
@@ -219,7 +218,7 @@ ${table(
   ],
 )}
 
-With the purge ÷ alone: **${p.ratio}** (${Math.round((1 - p.ratio) * 100)}% less). Deleted during each "with" run: ${p.purgedDuringRuns.join(' / ')} instances.
+With the purge ÷ alone: **${p.ratio}** (W1 at ${Math.round(p.ratio * 100)}% of its speed alone). Deleted during each "with" run: ${p.purgedDuringRuns.join(' / ')} instances.
 The purge deleted all ${p.instances.toLocaleString('en')} in ${p.purgeSeconds} s (${p.purgedPerSecond.toLocaleString('en')} instances/s, W1's pauses included).
 A batch's query: \`${p.batchPlan}\`.`;
 }

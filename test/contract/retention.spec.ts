@@ -6,7 +6,7 @@
  */
 import { createEngine } from '../../src/engine/create-engine';
 import { defineWorkflow } from '../../src/engine/definition/define-workflow';
-import type { WorkflowRegistry } from '../../src/engine/definition/registry';
+import type { WorkflowRegistry, WorkflowSource } from '../../src/engine/definition/registry';
 import { Workflow, WorkflowEntrypoint } from '../../src/engine/definition/workflow-entrypoint';
 import { type EngineTelemetry, noTelemetry } from '../../src/engine/ports/telemetry';
 import type { RetentionOptions } from '../../src/engine/retention/retention-purge';
@@ -40,7 +40,7 @@ describe.each(TEST_DATABASES)('retention on %s', (kind) => {
   let t: TestEngine;
   let purged: { workflowName: string; count: number }[];
 
-  async function engine(retention: RetentionOptions, workflows = WORKFLOWS) {
+  async function engine(retention: RetentionOptions, workflows: WorkflowSource[] = WORKFLOWS) {
     purged = [];
     const telemetry: EngineTelemetry = { ...noTelemetry, instancesPurged: (purge) => purged.push(purge) };
     t = await createTestEngine(kind, workflows, { retention, telemetry });
