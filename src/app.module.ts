@@ -23,6 +23,7 @@ export class AppModule {
           health: config.health,
           metrics: config.metrics,
           tracing: config.otlp ? { otlp: config.otlp } : true,
+          retention: config.retention,
         }),
       ],
     };

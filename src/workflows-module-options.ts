@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { AuthorizationHooks } from './api/auth/authorization-hooks';
 import type { WorkflowSource } from './engine/definition/registry';
 import { DEFAULT_LIMITS, type EngineLimits } from './engine/limits';
+import { RETENTION_DEFAULTS, type RetentionOptions } from './engine/retention/retention-purge';
 import { RUNNER_DEFAULTS } from './engine/runner/runner-defaults';
 import type { DatabaseOptions } from './persistence/data-source-options';
 import type { TracingOptions } from './observability/tracing/tracing-options';
@@ -38,6 +39,15 @@ export interface MetricsOptions {
   registry?: Registry;
 }
 
+export interface RetentionSchedule extends RetentionOptions {
+  /** How often the runner process looks for expired instances (default 60 s, with ±20% jitter). */
+  intervalMs: number;
+  /** Pause between two batches of one round, leaving the database to the runners (default 20 ms). */
+  pauseBetweenBatchesMs: number;
+}
+
+export const RETENTION_SCHEDULE_DEFAULTS = { ...RETENTION_DEFAULTS, intervalMs: 60_000, pauseBetweenBatchesMs: 20 } as const;
+
 /** What a host application passes to `WorkflowsModule.forRoot()`. */
 export interface WorkflowsModuleOptions {
   /** Workflow definitions, `@Workflow` classes (registered as Nest providers) or both. */
@@ -56,6 +66,11 @@ export interface WorkflowsModuleOptions {
   enableRunnerTick?: boolean;
   runner?: Partial<RunnerOptions>;
   limits?: Partial<EngineLimits>;
+  /**
+   * How long finished instances are kept: `period` (e.g. `"30 days"`; unset: forever) for every
+   * workflow that does not set its own `retention`. Processes with the runner enabled purge them.
+   */
+  retention?: Partial<RetentionSchedule>;
   /** Signs pagination cursors; give every process of a deployment the same one. */
   cursorSecret?: string;
   /**
@@ -90,6 +105,7 @@ export interface ResolvedWorkflowsOptions extends Omit<WorkflowsModuleOptions, '
   enableRunnerTick: boolean;
   runner: RunnerOptions;
   limits: EngineLimits;
+  retention: RetentionSchedule;
   installProcessErrorHandlers: boolean;
   tracing: false | TracingOptions;
   logPayloads: boolean;
@@ -113,6 +129,7 @@ export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): Resolv
     enableRunnerTick: options.enableRunnerTick ?? false,
     runner: { enabled: true, ...RUNNER_DEFAULTS, ...options.runner },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    retention: { ...RETENTION_SCHEDULE_DEFAULTS, ...options.retention },
     installProcessErrorHandlers: options.installProcessErrorHandlers ?? false,
     tracing: feature<TracingOptions>(options.tracing, {}),
     logPayloads: options.logPayloads ?? false,

@@ -4,6 +4,7 @@ import { EngineLifecycle } from './core/engine-lifecycle';
 import { engineProviders } from './core/engine.providers';
 import { ProcessErrorHandlers } from './core/process-error-handlers';
 import { WorkflowsClient } from './engine/workflows-client';
+import { RetentionJob } from './scheduler/retention-job.service';
 import { RunnerLoop } from './scheduler/runner-loop.service';
 import { mountHttpApi } from './api/http-api';
 import { tracingProviders, WORKFLOW_TRACING } from './observability/tracing/workflow-tracing';
@@ -12,9 +13,9 @@ import { metricsParts } from './metrics/metrics.parts';
 import { resolveWorkflowsOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from './workflows-module-options';
 
 /**
- * What a host application imports: the engine on its database, the scheduled runner, the HTTP
- * API under `basePath`, health probes and Prometheus metrics at the root, tracing (each of the
- * three can be turned off), and the injectable `WorkflowsClient`.
+ * What a host application imports: the engine on its database, the scheduled runner and its
+ * retention purge, the HTTP API under `basePath`, health probes and Prometheus metrics at the
+ * root, tracing (each of the three can be turned off), and the injectable `WorkflowsClient`.
  */
 @Module({})
 export class WorkflowsModule {
@@ -32,6 +33,7 @@ export class WorkflowsModule {
         ...tracingProviders(options),
         ...(options.providers ?? []),
         RunnerLoop,
+        RetentionJob,
         EngineLifecycle,
         ProcessErrorHandlers,
         ...health.providers,

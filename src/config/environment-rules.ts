@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { Transform } from 'class-transformer';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { toBoolean, toInteger } from '../common/value-transforms';
+import { type RetentionPeriod, retentionMs } from '../engine/retention/retention-period';
 
 /** What the README's configuration table says of a variable (test/unit/readme-configuration.spec.ts holds them together). */
 export interface VariableDocs {
@@ -46,6 +47,16 @@ export const OneOf = (docs: VariableDocs, values: readonly string[]) =>
 
 export const Matching = (docs: VariableDocs, pattern: RegExp, rule: string) =>
   variable(docs, rule, (value) => typeof value === 'string' && pattern.test(value));
+
+/** A retention period as the engine reads it: a duration (`30 days`) or `forever`. */
+export const Period = (docs: VariableDocs) =>
+  variable(docs, 'must be a duration like "30 days" (at most 100 years) or "forever"', (value) => {
+    try {
+      return typeof value === 'string' && (retentionMs(value as RetentionPeriod, 'RETENTION_PERIOD'), true);
+    } catch {
+      return false;
+    }
+  });
 
 export const Text = (docs: VariableDocs) => variable(docs, 'must be text', (value) => typeof value === 'string');
 

@@ -1,7 +1,7 @@
 import { DEFAULT_HTTP_TIMEOUTS } from '../api/http-server/workflows-express-adapter';
 import { RUNNER_DEFAULTS } from '../engine/runner/runner-defaults';
 import { DEFAULT_BASE_PATH } from '../workflows-module-options';
-import { DatabaseUrl, Flag, HostAddress, Matching, Milliseconds, OneOf, Secret, Text, WholeNumber } from './environment-rules';
+import { DatabaseUrl, Flag, HostAddress, Matching, Milliseconds, OneOf, Period, Secret, Text, WholeNumber } from './environment-rules';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
 export type ServerLogLevel = (typeof LOG_LEVELS)[number];
@@ -90,4 +90,13 @@ export class Environment {
 
   @Text({ default: '`durable-workflows`' })
   OTEL_SERVICE_NAME = 'durable-workflows';
+
+  @Period({ default: 'unset' })
+  RETENTION_PERIOD?: string;
+
+  @Milliseconds({ default: '`60000`' }, 1000, 24 * HOUR_MS)
+  RETENTION_INTERVAL_MS = 60_000;
+
+  @WholeNumber({ default: '`500`' }, 1, 10_000)
+  RETENTION_BATCH_SIZE = 500;
 }

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Environment, type LogFormat, type ServerLogLevel } from './environment';
+import type { RetentionPeriod } from '../engine/retention/retention-period';
 import { documentedVariables } from './environment-rules';
 
 export type { LogFormat, ServerLogLevel } from './environment';
@@ -27,6 +28,7 @@ export interface ServerConfig {
   metrics: { token?: string; refreshIntervalMs: number };
   /** Where spans are exported (OTLP/HTTP); unset, no SDK is started. */
   otlp?: { endpoint: string; serviceName: string };
+  retention: { period?: RetentionPeriod; intervalMs: number; batchSize: number };
 }
 
 /** A configuration that cannot start the server; its message is one line naming each bad variable. */
@@ -82,6 +84,7 @@ export function parseServerEnvironment(env: Record<string, unknown>, surrounding
     cursorSecret: parsed.CURSOR_SECRET,
     health: { checkTimeoutMs: parsed.HEALTH_CHECK_TIMEOUT_MS },
     metrics: { token: parsed.METRICS_TOKEN, refreshIntervalMs: parsed.METRICS_REFRESH_INTERVAL_MS },
+    retention: { period: parsed.RETENTION_PERIOD as RetentionPeriod | undefined, intervalMs: parsed.RETENTION_INTERVAL_MS, batchSize: parsed.RETENTION_BATCH_SIZE },
     ...(parsed.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlp: { endpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: parsed.OTEL_SERVICE_NAME } } : {}),
   };
 }

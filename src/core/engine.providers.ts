@@ -87,6 +87,7 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
           leaseMs: options.runner.leaseMs,
           cursorSecret: options.cursorSecret,
           paramsClasses,
+          retention: options.retention,
           onRunnable: () => wake.raise(),
         });
       },

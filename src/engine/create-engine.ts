@@ -8,6 +8,7 @@ import { type IdGenerator, uuidGenerator } from './ports/id-generator';
 import { type EngineLogger, silentLogger } from './ports/logger';
 import type { WorkflowStore } from './ports/store';
 import { type EngineTelemetry, noTelemetry } from './ports/telemetry';
+import { type RetentionOptions, RetentionPurge } from './retention/retention-purge';
 import { Runner } from './runner/runner';
 import { RUNNER_DEFAULTS } from './runner/runner-defaults';
 import { WorkflowsClient } from './workflows-client';
@@ -30,6 +31,8 @@ export interface EngineOptions {
   cursorSecret?: string;
   paramsClasses?: ParamsClassSupport;
   onRunnable?: () => void;
+  /** How long finished instances are kept (unset: forever, unless a workflow says otherwise). */
+  retention?: RetentionOptions;
 }
 
 export interface Engine {
@@ -37,6 +40,8 @@ export interface Engine {
   registry: WorkflowRegistry;
   /** What a scheduler drives: claims, advances, drains on shutdown. */
   runner: Runner;
+  /** What a scheduler calls now and then to delete finished instances past their retention. */
+  retention: RetentionPurge;
 }
 
 /** Assembles the engine from its ports; no framework involved. */
@@ -62,5 +67,5 @@ export function createEngine(options: EngineOptions): Engine {
   const runner = new Runner(deps);
   const client = new WorkflowsClient(deps, runner);
   registry.bindClient(client);
-  return { client, registry, runner };
+  return { client, registry, runner, retention: new RetentionPurge(deps, options.retention) };
 }

@@ -36,5 +36,6 @@ export function metricsTelemetry(metrics: WorkflowMetrics): EngineTelemetry {
     leaseRenewed: (run) => metrics.leaseRenewals.inc({ workflow: run.workflowName }),
     tick: (round) => metrics.tickDuration.observe(seconds(round.durationMs)),
     databaseError: (error) => metrics.databaseErrors.inc({ kind: error.kind }),
+    instancesPurged: (purge) => metrics.instancesPurged.inc({ workflow: purge.workflowName }, purge.count),
   };
 }

@@ -26,6 +26,7 @@ export class WorkflowMetrics {
   readonly leaseRenewals: Counter<'workflow'>;
   readonly leaseTakeovers: Counter<'workflow'>;
   readonly databaseErrors: Counter<'kind'>;
+  readonly instancesPurged: Counter<'workflow'>;
 
   readonly instances: Gauge<'workflow' | 'status'>;
   readonly dueRuns: Gauge<'workflow'>;
@@ -72,6 +73,8 @@ export class WorkflowMetrics {
       'Failed database statements by kind: unavailable, conflict (retried), data, other',
       ['kind'],
     );
+
+    this.instancesPurged = counter('workflows_instances_purged_total', 'Finished instances deleted by the retention policy', ['workflow']);
 
     this.instances = gauge('workflows_instances', 'Instances by workflow and status (read in the background, see workflows_state_refreshed_timestamp_seconds)', [
       'workflow',

@@ -23,6 +23,7 @@ const DEFAULTS: ServerConfig = {
   cursorSecret: undefined,
   health: { checkTimeoutMs: 2000 },
   metrics: { token: undefined, refreshIntervalMs: 15_000 },
+  retention: { period: undefined, intervalMs: 60_000, batchSize: 500 },
 };
 
 const VARIABLES = [
@@ -51,6 +52,9 @@ const VARIABLES = [
   'METRICS_REFRESH_INTERVAL_MS',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   'OTEL_SERVICE_NAME',
+  'RETENTION_PERIOD',
+  'RETENTION_INTERVAL_MS',
+  'RETENTION_BATCH_SIZE',
 ];
 
 /** The message `loadServerConfig(env)` throws with; fails the test when it does not throw an Error. */
@@ -164,6 +168,9 @@ describe('loadServerConfig: every variable parsed', () => {
       METRICS_REFRESH_INTERVAL_MS: '60000',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
       OTEL_SERVICE_NAME: 'billing-workflows',
+      RETENTION_PERIOD: '30 days',
+      RETENTION_INTERVAL_MS: '120000',
+      RETENTION_BATCH_SIZE: '100',
     });
     expect(config).toEqual({
       port: 4000,
@@ -184,7 +191,13 @@ describe('loadServerConfig: every variable parsed', () => {
       health: { checkTimeoutMs: 500 },
       metrics: { token: 'scraper', refreshIntervalMs: 60_000 },
       otlp: { endpoint: 'http://127.0.0.1:4318', serviceName: 'billing-workflows' },
+      retention: { period: '30 days', intervalMs: 120_000, batchSize: 100 },
     });
+  });
+
+  it('RETENTION_PERIOD must be a duration or forever', () => {
+    expect(loadServerConfig({ RETENTION_PERIOD: 'forever' }).retention.period).toBe('forever');
+    expect(errorOf({ RETENTION_PERIOD: 'a while' })).toBe('RETENTION_PERIOD must be a duration like "30 days" (at most 100 years) or "forever" (got "a while")');
   });
 
   it('OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL', () => {

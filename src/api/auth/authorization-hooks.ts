@@ -1,5 +1,8 @@
 import type { ManagementAction } from '../../engine/lifecycle/transitions';
 
+/** What `authorizeManagement` is asked about: one of the status actions, or deleting the instance. */
+export type ManagedAction = ManagementAction | 'delete';
+
 /** What every hook receives: the request as it arrived (before validation). */
 export interface RequestContext {
   method: string;
@@ -25,8 +28,8 @@ export interface AuthorizationHooks {
   authorizeInstanceCreation?(
     context: RequestContext & { workflowName: string; instances: { id?: unknown; params?: unknown }[] },
   ): HookResult;
-  /** pause, resume, restart, terminate. */
-  authorizeManagement?(context: RequestContext & { workflowName: string; instanceId: string; action: ManagementAction }): HookResult;
+  /** pause, resume, restart, terminate, delete. */
+  authorizeManagement?(context: RequestContext & { workflowName: string; instanceId: string; action: ManagedAction }): HookResult;
   authorizeSendEvent?(
     context: RequestContext & { workflowName: string; instanceId: string; eventType: unknown; payload: unknown },
   ): HookResult;

@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Get, Headers, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Delete, Get, Headers, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { ManagementAction } from '../../engine/lifecycle/transitions';
 import { WorkflowsClient } from '../../engine/workflows-client';
@@ -11,6 +11,7 @@ import { ApiInstanceParams, ApiWorkflowNameParam } from '../docs/path-params';
 import { ApiTraceParentHeader } from '../docs/trace-parent-header';
 import { WorkflowsApiController } from '../workflows-api-controller.decorator';
 import { BatchCreatedDto, CreateBatchDto, CreateInstanceDto } from './dto/create-instance.dto';
+import { DeletedInstanceDto, DeleteInstanceQueryDto } from './dto/delete-instance.dto';
 import { InstanceDto, InstancePageDto } from './dto/instance-page.dto';
 import { ListInstancesQueryDto } from './dto/list-instances.query.dto';
 import { NoBodyDto, NoQueryDto } from '../validation/no-input.dto';
@@ -154,6 +155,26 @@ export class InstancesController {
     @Body() _body: NoBodyDto,
   ) {
     return this.act('terminate', workflowName, instanceId);
+  }
+
+  @Delete(':instanceId')
+  @Authorize({ kind: 'management', action: 'delete' })
+  @ApiOperation({
+    summary: 'Delete an instance',
+    description:
+      'Deletes a finished instance (complete, errored, terminated) with the steps, events and logs of all its runs, in one transaction. ' +
+      'A live instance is refused with 409 `INSTANCE_NOT_TERMINAL` unless `force=true`, which terminates it first (a step in flight is discarded).',
+  })
+  @ApiInstanceParams()
+  @ApiOkResponse({ type: DeletedInstanceDto, example: API_EXAMPLES.responses.delete })
+  @ApiErrors('VALIDATION_ERROR', 'INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_NOT_TERMINAL')
+  async delete(
+    @Param('workflowName') workflowName: string,
+    @Param('instanceId') instanceId: string,
+    @Query() query: DeleteInstanceQueryDto,
+    @Body() _body: NoBodyDto,
+  ): Promise<DeletedInstanceDto> {
+    return { ok: true, ...(await this.client.delete(workflowName, instanceId, { force: query.force })) };
   }
 
   private async act(action: ManagementAction, workflowName: string, instanceId: string): Promise<ActionResultDto> {

@@ -54,6 +54,17 @@ export interface LogQuery extends RunStreamQuery<number> {
   category?: string;
 }
 
+/** One batch of retention: which finished instances of one workflow may go. */
+export interface PurgeQuery {
+  workflowName: string;
+  /** The statuses a finished instance has (the engine's terminal statuses). */
+  statuses: readonly InstanceStatus[];
+  /** Only instances that finished strictly before this time. */
+  completedBefore: number;
+  /** At most this many instances, oldest finished first. */
+  limit: number;
+}
+
 export interface ClaimRequest {
   now: number;
   limit: number;
@@ -118,6 +129,12 @@ export interface WorkflowStore {
   nextDueAt(workflowNames: string[]): Promise<number | null>;
   /** The database server's clock, in epoch milliseconds. */
   databaseNow(): Promise<number>;
+  /**
+   * Deletes one batch of finished instances (`PurgeQuery`) with all their rows, in one short
+   * transaction; instances another transaction holds are skipped, so replicas purging at the same
+   * time take different ones. Returns how many instances it deleted.
+   */
+  purgeFinished(query: PurgeQuery): Promise<number>;
   /** Periodic upkeep the runner triggers (keeping the queue's planner statistics fresh). */
   housekeeping(): Promise<void>;
   /**
@@ -147,6 +164,12 @@ export interface StoreTransaction {
   /** Inserts or replaces run-queue rows. */
   putTasks(tasks: TaskRecord[]): Promise<void>;
   deleteTask(key: InstanceKey): Promise<void>;
+
+  /**
+   * Deletes instances of one workflow with every row they have: steps, events and logs of all
+   * their runs, and their queue rows. The caller holds their locks.
+   */
+  deleteInstances(workflowName: string, instanceIds: string[]): Promise<void>;
 
   saveSteps(steps: StepRecord[]): Promise<void>;
   insertLogs(logs: NewLogRecord[]): Promise<void>;

@@ -28,6 +28,7 @@ function recorder(name: string, heard: string[]): EngineTelemetry {
     leaseRenewed: () => heard.push(`${name} renewed`),
     tick: (round) => heard.push(`${name} tick ${round.processed}`),
     databaseError: (error) => heard.push(`${name} database ${error.kind}`),
+    instancesPurged: (purge) => heard.push(`${name} purged ${purge.count} of ${purge.workflowName}`),
   };
 }
 
@@ -47,6 +48,9 @@ const broken: EngineTelemetry = {
   databaseError: () => {
     throw new Error('observer bug');
   },
+  instancesPurged: () => {
+    throw new Error('observer bug');
+  },
 };
 
 describe('fanOutTelemetry', () => {
@@ -61,9 +65,10 @@ describe('fanOutTelemetry', () => {
     telemetry.claimRound({ durationMs: 1, claimed: 3 });
     telemetry.tick({ durationMs: 1, processed: 2 });
     telemetry.databaseError({ kind: 'unavailable' });
+    telemetry.instancesPurged({ workflowName: 'w', count: 500 });
     expect(heard).toEqual([
       ...['a claimed i', 'b claimed i', '[a', '[b', 'code', 'b]', 'a]', 'a s ok', 'b s ok', 'a ended complete', 'b ended complete'],
-      ...['a round 3', 'b round 3', 'a tick 2', 'b tick 2', 'a database unavailable', 'b database unavailable'],
+      ...['a round 3', 'b round 3', 'a tick 2', 'b tick 2', 'a database unavailable', 'b database unavailable', 'a purged 500 of w', 'b purged 500 of w'],
     ]);
   });
 
@@ -71,7 +76,7 @@ describe('fanOutTelemetry', () => {
     expect(fanOutTelemetry([])).toBe(noTelemetry);
     const attempt = noTelemetry.runClaimed(run).stepAttempt({ name: 's', type: 'do', attempt: 1 });
     expect(await attempt.run(async () => 7)).toBe(7);
-    for (const call of [() => noTelemetry.tick({ durationMs: 1, processed: 1 }), () => noTelemetry.databaseError({ kind: 'data' })]) expect(call()).toBeUndefined();
+    for (const call of [() => noTelemetry.tick({ durationMs: 1, processed: 1 }), () => noTelemetry.databaseError({ kind: 'data' }), () => noTelemetry.instancesPurged({ workflowName: 'w', count: 1 })]) expect(call()).toBeUndefined();
   });
 
   it('skips a part that throws, reports it, and still runs the code once and the other parts', async () => {
@@ -85,7 +90,8 @@ describe('fanOutTelemetry', () => {
     telemetry.leaseRenewed(run);
     telemetry.tick({ durationMs: 1, processed: 0 });
     telemetry.databaseError({ kind: 'conflict' });
-    expect([runs, heard, faults.length]).toEqual([1, ['ok claimed i', '[ok', 'ok]', 'ok renewed', 'ok tick 0', 'ok database conflict'], 4]);
+    telemetry.instancesPurged({ workflowName: 'w', count: 1 });
+    expect([runs, heard, faults.length]).toEqual([1, ['ok claimed i', '[ok', 'ok]', 'ok renewed', 'ok tick 0', 'ok database conflict', 'ok purged 1 of w'], 5]);
   });
 
   it("passes the code's own failure through, once", async () => {

@@ -23,6 +23,8 @@ export interface EngineTelemetry {
    * the engine, which never sees driver errors.
    */
   databaseError(error: { kind: DatabaseErrorKind }): void;
+  /** Retention deleted `count` finished instances of a workflow (one batch). */
+  instancesPurged(purge: { workflowName: string; count: number }): void;
 }
 
 export interface ObservedRunKey {
@@ -69,7 +71,7 @@ const noAttempt: AttemptObservation = { run: (code) => code(), ended() {} };
 const noRun: RunObservation = { stepAttempt: () => noAttempt, eventDelivered() {}, workflowLog() {}, ended() {} };
 
 /** Telemetry that listens to nothing: the engine's default. */
-export const noTelemetry: EngineTelemetry = { runClaimed: () => noRun, claimRound() {}, leaseRenewed() {}, tick() {}, databaseError() {} };
+export const noTelemetry: EngineTelemetry = { runClaimed: () => noRun, claimRound() {}, leaseRenewed() {}, tick() {}, databaseError() {}, instancesPurged() {} };
 
 /**
  * Every telemetry in `parts` hears everything. A call that throws is reported to `onFault` and
@@ -112,5 +114,6 @@ export function fanOutTelemetry(parts: EngineTelemetry[], onFault: (error: unkno
     leaseRenewed: (run) => each(parts, (part) => part.leaseRenewed(run)),
     tick: (round) => each(parts, (part) => part.tick(round)),
     databaseError: (error) => each(parts, (part) => part.databaseError(error)),
+    instancesPurged: (purge) => each(parts, (part) => part.instancesPurged(purge)),
   };
 }

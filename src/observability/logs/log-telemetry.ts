@@ -36,6 +36,10 @@ export class LogTelemetry implements EngineTelemetry {
   // The store logs connection trouble itself (throttled); counting errors is the metrics' part.
   databaseError(): void {}
 
+  instancesPurged(purge: { workflowName: string; count: number }): void {
+    this.logger.log({ msg: `Retention purged ${purge.count} finished instance(s) of ${purge.workflowName}`, workflowName: purge.workflowName, purged: purge.count });
+  }
+
   private attempt(run: ObservedRunKey, stepName: string, attempt: number): AttemptObservation {
     return {
       run: (code) => code(),

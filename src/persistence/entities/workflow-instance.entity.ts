@@ -28,6 +28,8 @@ export function workflowInstanceEntity(dialect: DialectName) {
       // Listing, newest first, optionally by status: keyset pages over (created_at, instance_id).
       { name: 'idx_workflow_instance_created', columns: ['workflowName', 'createdAt', 'instanceId'] },
       { name: 'idx_workflow_instance_status_created', columns: ['workflowName', 'status', 'createdAt', 'instanceId'] },
+      // Retention: a workflow's instances that finished before a time, oldest first, without a scan.
+      { name: 'idx_workflow_instance_completed', columns: ['workflowName', 'completedAt'] },
     ],
   });
 }

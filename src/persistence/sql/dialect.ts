@@ -1,3 +1,5 @@
+import type { SqlParams } from './sql-params';
+
 /** The two databases the store speaks to, and the few ways their SQL and values differ. */
 export type DialectName = 'postgres' | 'sqlite';
 
@@ -14,8 +16,15 @@ export interface Dialect {
   forUpdate: string;
   /** The same, failing at once (as a lock conflict) when another transaction holds the row. */
   forUpdateNoWait: string;
+  /** The same, passing over rows another transaction holds. */
+  forUpdateSkipLocked: string;
   /** An expression for the server's current time in epoch ms. */
   nowMsSql: string;
+  /**
+   * `<column> <this>` matches any of `values`. PostgreSQL binds them as one array, so the
+   * statement has one shape (one prepared statement) however many there are.
+   */
+  anyOf(p: SqlParams, values: readonly string[]): string;
 }
 
 export const postgresDialect: Dialect = {
@@ -26,7 +35,9 @@ export const postgresDialect: Dialect = {
   bool: (value) => value,
   forUpdate: ' FOR UPDATE',
   forUpdateNoWait: ' FOR UPDATE NOWAIT',
+  forUpdateSkipLocked: ' FOR UPDATE SKIP LOCKED',
   nowMsSql: 'SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8 AS now_ms',
+  anyOf: (p, values) => `= ANY(${p.add(values, 'varchar[]')})`,
 };
 
 const NUMBERED = /\$(\d+)/g;
@@ -47,5 +58,7 @@ export const sqliteDialect: Dialect = {
   bool: (value) => (value ? 1 : 0),
   forUpdate: '',
   forUpdateNoWait: '',
+  forUpdateSkipLocked: '',
   nowMsSql: "SELECT CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS now_ms",
+  anyOf: (p, values) => `IN (${p.list(values)})`,
 };
