@@ -12,7 +12,7 @@ import { documentedVariables } from '../../src/config/environment-rules';
 const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 
 function configurationTable(): { name: string; default: string }[] {
-  const section = README.split(/^## Configuration$/m)[1]?.split(/^## /m)[0] ?? '';
+  const section = README.split(/^#{2,3} Configuration$/m)[1]?.split(/^#{2,3} /m)[0] ?? '';
   return [...section.matchAll(/^\| `([A-Z0-9_]+)` \| (.*?) \| .* \|$/gm)].map(([, name, given]) => ({ name, default: given }));
 }
 
