@@ -122,6 +122,11 @@ function feature<T extends object>(given: boolean | Partial<T> | undefined, defa
   return { ...defaults, ...(given === true || given === undefined ? {} : given) };
 }
 
+/** The fields that were given a value: `{ intervalMs: undefined }` keeps the default. */
+function definedOnly<T extends object>(given: T): Partial<T> {
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): ResolvedWorkflowsOptions {
   return {
     ...options,
@@ -129,7 +134,7 @@ export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): Resolv
     enableRunnerTick: options.enableRunnerTick ?? false,
     runner: { enabled: true, ...RUNNER_DEFAULTS, ...options.runner },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
-    retention: { ...RETENTION_SCHEDULE_DEFAULTS, ...options.retention },
+    retention: { ...RETENTION_SCHEDULE_DEFAULTS, ...definedOnly(options.retention ?? {}) },
     installProcessErrorHandlers: options.installProcessErrorHandlers ?? false,
     tracing: feature<TracingOptions>(options.tracing, {}),
     logPayloads: options.logPayloads ?? false,

@@ -1,5 +1,6 @@
 import { DEFAULT_HTTP_TIMEOUTS } from '../api/http-server/workflows-express-adapter';
 import { RUNNER_DEFAULTS } from '../engine/runner/runner-defaults';
+import { DEFAULT_SERVICE_NAME } from '../observability/tracing/tracing-options';
 import { DEFAULT_BASE_PATH } from '../workflows-module-options';
 import { DatabaseUrl, Flag, HostAddress, Matching, Milliseconds, OneOf, Period, Secret, Text, WholeNumber } from './environment-rules';
 
@@ -88,8 +89,8 @@ export class Environment {
   @Matching({ default: 'unset' }, /^https?:\/\/[^\s/]+/, 'must be an http(s) URL like http://collector:4318')
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 
-  @Text({ default: '`durable-workflows`' })
-  OTEL_SERVICE_NAME = 'durable-workflows';
+  @Text({ default: `\`${DEFAULT_SERVICE_NAME}\`` })
+  OTEL_SERVICE_NAME = DEFAULT_SERVICE_NAME;
 
   @Period({ default: 'unset' })
   RETENTION_PERIOD?: string;

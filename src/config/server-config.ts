@@ -91,5 +91,7 @@ export function parseServerEnvironment(env: Record<string, unknown>, surrounding
 
 /** A bad value as the message repeats it: a secret only by its length. */
 function shown(value: unknown, secret = false): string {
-  return secret ? `${String(value).length} characters` : JSON.stringify(value);
+  if (secret) return `${String(value).length} characters`;
+  // A URL's password is a secret even in a URL that is wrong otherwise (postgress://app:pw@db/x).
+  return JSON.stringify(typeof value === 'string' ? value.replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/, '$1***@') : value);
 }

@@ -7,7 +7,7 @@ import { type Clock, systemClock } from './ports/clock';
 import { type IdGenerator, uuidGenerator } from './ports/id-generator';
 import { type EngineLogger, silentLogger } from './ports/logger';
 import type { WorkflowStore } from './ports/store';
-import { type EngineTelemetry, noTelemetry } from './ports/telemetry';
+import { type EngineTelemetry, fanOutTelemetry, noTelemetry } from './ports/telemetry';
 import { type RetentionOptions, RetentionPurge } from './retention/retention-purge';
 import { Runner } from './runner/runner';
 import { RUNNER_DEFAULTS } from './runner/runner-defaults';
@@ -47,13 +47,15 @@ export interface Engine {
 /** Assembles the engine from its ports; no framework involved. */
 export function createEngine(options: EngineOptions): Engine {
   const registry = options.workflows instanceof WorkflowRegistry ? options.workflows : new WorkflowRegistry(options.workflows);
+  const logger = options.logger ?? silentLogger;
   const deps: EngineDeps = {
     store: options.store,
     registry,
     clock: options.clock ?? systemClock,
     ids: options.ids ?? uuidGenerator,
-    logger: options.logger ?? silentLogger,
-    telemetry: options.telemetry ?? noTelemetry,
+    logger,
+    // Guarded: a telemetry that throws is skipped, never thrown into a run.
+    telemetry: options.telemetry ? fanOutTelemetry([options.telemetry], (error) => logger.warn('A telemetry observer failed', { error: String(error) })) : noTelemetry,
     currentTraceParent: options.currentTraceParent ?? (() => null),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     leaseMs: options.leaseMs ?? RUNNER_DEFAULTS.leaseMs,

@@ -18,7 +18,7 @@ export interface DueRuns {
 
 /**
  * What health checks and metrics read from the database, outside the engine's own work. Each is
- * one statement that an index answers (see docs/operations-metrics.md for its cost at scale).
+ * one statement (see docs/operations-metrics.md for its cost at scale).
  */
 export class OperationalQueries {
   private readonly expectedMigrations: string[];
@@ -40,7 +40,7 @@ export class OperationalQueries {
     return this.expectedMigrations.filter((name) => !applied.has(name));
   }
 
-  /** Instances by workflow and status: read from the (workflow_name, status, …) index alone. */
+  /** Instances by workflow and status: one grouped count (a parallel scan on PostgreSQL at a million rows; docs/operations-metrics.md). */
   async instanceCounts(): Promise<InstanceCount[]> {
     const rows = await this.connection
       .statement()

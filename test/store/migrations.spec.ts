@@ -50,7 +50,6 @@ async function runNumbers(dataSource: DataSource) {
   };
 }
 
-/** Data sources on `url`: one with the migrations before `name`, one with those up to it, included. */
 /** Undoes the newest migrations until the one whose name starts with `name` is undone too. */
 async function undoThrough(dataSource: DataSource, name: string): Promise<void> {
   for (;;) {
@@ -60,6 +59,7 @@ async function undoThrough(dataSource: DataSource, name: string): Promise<void> 
   }
 }
 
+/** Data sources on `url`: one with the migrations before `name`, one with those up to it, included. */
 function aroundMigration(url: string, name: RegExp) {
   const options = dataSourceOptions({ url });
   const migrations = options.migrations as (new () => { name?: string })[];

@@ -195,6 +195,13 @@ describe('loadServerConfig: every variable parsed', () => {
     });
   });
 
+  it("a wrong DATABASE_URL is named without its password", () => {
+    const message = errorOf({ DATABASE_URL: 'postgress://app:S3cr3t@db/x' });
+    expect(message).toMatch(/^DATABASE_URL must be /);
+    expect(message).toContain('"postgress://app:***@db/x"');
+    expect(message).not.toContain('S3cr3t');
+  });
+
   it('RETENTION_PERIOD must be a duration or forever', () => {
     expect(loadServerConfig({ RETENTION_PERIOD: 'forever' }).retention.period).toBe('forever');
     expect(errorOf({ RETENTION_PERIOD: 'a while' })).toBe('RETENTION_PERIOD must be a duration like "30 days" (at most 100 years) or "forever" (got "a while")');

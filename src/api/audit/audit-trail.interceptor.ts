@@ -38,6 +38,8 @@ export class AuditTrailInterceptor implements NestInterceptor {
       instanceId: params.instanceId,
       principal: principalOf(request),
       ...(action === 'event' ? { eventType: body.type } : {}),
+      // A forced delete ends a live instance first (a step in flight is lost): the trail says so.
+      ...(action === 'delete' ? { force: (request.query as { force?: unknown }).force === 'true' } : {}),
       ...(action === 'event' && this.options.logPayloads ? { payload: body.payload } : {}),
     };
     const what = `${action} ${fields.workflowName}/${fields.instanceId} by ${fields.principal}`;

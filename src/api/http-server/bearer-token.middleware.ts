@@ -28,12 +28,14 @@ export function refuseWithoutToken(response: Response): void {
  * The standalone server's AUTH_TOKEN: every request needs `Authorization: Bearer <token>`. A
  * header check that runs before anything reads the body, so an unauthenticated caller gets its
  * 401 and nothing else (no 400 or 413 that would tell it about the route). Paths under
- * `publicPaths` (prefixes) are served without it. Who passes it is the principal "token".
+ * paths under `publicPrefixes`, and the `publicPaths` themselves (exactly: a BASE_PATH below one
+ * of them stays protected), are served without it. Who passes it is the principal "token".
  */
-export function bearerTokenMiddleware(token: string, publicPaths: string[] = []): RequestHandler {
+export function bearerTokenMiddleware(token: string, publicPrefixes: string[] = [], publicPaths: string[] = []): RequestHandler {
   const matches = bearerTokenCheck(token);
   return (request: Request, response: Response, next: NextFunction) => {
-    const isPublic = publicPaths.some((prefix) => request.path === prefix || request.path.startsWith(`${prefix}/`));
+    const isPublic =
+      publicPaths.includes(request.path) || publicPrefixes.some((prefix) => request.path === prefix || request.path.startsWith(`${prefix}/`));
     if (isPublic) {
       next();
       return;

@@ -36,7 +36,8 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   for (const handler of options.requestLogging ?? []) app.use(handler);
   // Health and metrics have checks of their own (metrics: METRICS_TOKEN), not the API's token.
   if (options.authToken) {
-    app.use(bearerTokenMiddleware(options.authToken, [HEALTH_PATH, METRICS_PATH, ...(options.docsPublic ? SWAGGER_PATHS : [])]));
+    const probes = [`${HEALTH_PATH}/live`, `${HEALTH_PATH}/ready`, METRICS_PATH];
+    app.use(bearerTokenMiddleware(options.authToken, options.docsPublic ? SWAGGER_PATHS : [], probes));
   }
   app.use(requireJsonBody);
   app.useBodyParser('json', { limit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ['application/json', 'application/*+json'] });

@@ -89,9 +89,16 @@ export function fanOutTelemetry(parts: EngineTelemetry[], onFault: (error: unkno
   };
   const each = <T>(items: T[], call: (item: T) => void) => items.forEach((item) => safely(() => call(item)));
   /** The code inside the attempt's observation; if the observer fails, the code runs all the same (once). */
-  const within = <T>(attempt: AttemptObservation, code: () => Promise<T>) => () => {
+  const within = <T>(attempt: AttemptObservation, code: () => Promise<T>) => (): Promise<T> => {
     let started: Promise<T> | undefined;
-    return safely(() => attempt.run(() => (started = code()))) ?? started ?? code();
+    const observed = safely(() => attempt.run(() => (started = code())));
+    // Once the code runs, its own outcome is the attempt's: an observer failing after it is only reported.
+    if (started) {
+      observed?.catch(onFault);
+      return started;
+    }
+    // An observer that runs the code later (after a prelude of its own) is waited for; one that failed first is skipped.
+    return observed ?? code();
   };
   return {
     runClaimed(run) {

@@ -17,7 +17,6 @@ import { type EndingContext, writeRelease, writeRunEnd, writeRunOutput, writeSus
 import { RunLog } from './run-log';
 import { workflowEventOf } from '../views';
 
-
 /**
  * One claim's worth of work on one run: executes the workflow code from the start, answering
  * completed steps from storage (replay) and running new ones, until the code finishes, every

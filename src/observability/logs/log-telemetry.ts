@@ -36,9 +36,8 @@ export class LogTelemetry implements EngineTelemetry {
   // The store logs connection trouble itself (throttled); counting errors is the metrics' part.
   databaseError(): void {}
 
-  instancesPurged(purge: { workflowName: string; count: number }): void {
-    this.logger.log({ msg: `Retention purged ${purge.count} finished instance(s) of ${purge.workflowName}`, workflowName: purge.workflowName, purged: purge.count });
-  }
+  // The retention job logs each round's counts itself, once; a line per batch would repeat it.
+  instancesPurged(): void {}
 
   private attempt(run: ObservedRunKey, stepName: string, attempt: number): AttemptObservation {
     return {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -18,6 +18,8 @@ import { DEFAULT_SERVICE_NAME, type OtlpExportOptions } from './tracing-options'
 @Injectable()
 export class OtlpTracingSdk implements OnApplicationShutdown {
   private readonly provider: NodeTracerProvider;
+  /** Whether register() made this provider the global one (false when the host had set its own). */
+  private readonly registered: boolean;
 
   constructor(@Inject(WORKFLOWS_OPTIONS) options: ResolvedWorkflowsOptions) {
     const otlp = (options.tracing as { otlp: OtlpExportOptions }).otlp;
@@ -26,14 +28,19 @@ export class OtlpTracingSdk implements OnApplicationShutdown {
       spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(otlp.endpoint) }))],
     });
     this.provider.register();
+    const global = trace.getTracerProvider();
+    this.registered = global instanceof ProxyTracerProvider && global.getDelegate() === this.provider;
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.provider.shutdown();
-    // What register() installed goes too: another application in this process may register its own.
-    trace.disable();
-    context.disable();
-    propagation.disable();
+    // What register() installed goes too (another application in this process may register its
+    // own), but only when it was ours: a provider the host registered first stays.
+    if (this.registered) {
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    }
   }
 }
 
