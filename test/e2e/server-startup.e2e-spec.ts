@@ -63,7 +63,7 @@ describe('the start-up block', () => {
     const msg = String(block.msg);
     expect(msg).toMatch(/^Durable Workflows started\n {2}version {5}0\.1\.0\n {2}database {4}SQLite \//);
     expect(msg).toContain(`  database    SQLite ${file}\n`);
-    expect(msg).toMatch(/ {2}migrations {2}applied now: InitialSchema\d+, TaskPauseRequested\d+, Settings\d+, ZeroBasedRunNumbers\d+\n/);
+    expect(msg).toMatch(/ {2}migrations {2}applied now: InitialSchema\d+, TaskPauseRequested\d+, Settings\d+, ZeroBasedRunNumbers\d+, InstanceTraceParent\d+, InstanceCompletedIndex\d+\n/);
     expect(msg).toContain(`  workflows   approval\n              order\n              parent\n              child\n              logs-complete (${LOGS_FIXTURE})\n`);
     expect(msg).toContain('  runner      enabled, concurrency 4\n');
     expect(msg).toContain(`  API         http://localhost:${port}/api/workflows\n  Swagger UI  http://localhost:${port}/docs\n`);

@@ -70,19 +70,19 @@ export const API_EXAMPLES: ApiExamples = {
           "details": {
             "status": "queued"
           },
-          "createdAt": "2026-12-02T01:24:55.170Z",
-          "updatedAt": "2026-12-02T01:24:55.170Z"
+          "createdAt": "2026-12-02T02:11:26.914Z",
+          "updatedAt": "2026-12-02T02:11:26.914Z"
         },
         {
           "id": "req-2",
           "details": {
             "status": "queued"
           },
-          "createdAt": "2026-12-02T01:24:55.170Z",
-          "updatedAt": "2026-12-02T01:24:55.170Z"
+          "createdAt": "2026-12-02T02:11:26.914Z",
+          "updatedAt": "2026-12-02T02:11:26.914Z"
         }
       ],
-      "cursor": "eyJzIjoiaW5zdGFuY2VzOmFwcHJvdmFsOioiLCJwIjp7ImNyZWF0ZWRBdCI6MTc5NjE3NDY5NTE3MCwiaW5zdGFuY2VJZCI6InJlcS0yIn0sIm4iOjIsIm8iOiJkZXNjIn0.neaD85boSwk7mLWCetEPOY04wBHHe3ieg40nK6J8wtA",
+      "cursor": "eyJzIjoiaW5zdGFuY2VzOmFwcHJvdmFsOioiLCJwIjp7ImNyZWF0ZWRBdCI6MTc5NjE3NzQ4NjkxNCwiaW5zdGFuY2VJZCI6InJlcS0yIn0sIm4iOjIsIm8iOiJkZXNjIn0.-yjPP0Ce-V93sPlOooThjJwCB59OWidTP6oz4_AU5JM",
       "hasNextPage": true
     },
     "create": {
@@ -120,9 +120,9 @@ export const API_EXAMPLES: ApiExamples = {
           "amount": 120
         },
         "pauseRequested": false,
-        "createdAt": "2026-12-02T01:24:55.081Z",
-        "updatedAt": "2026-12-02T01:24:55.105Z",
-        "startedAt": "2026-12-02T01:24:55.089Z",
+        "createdAt": "2026-12-02T02:11:26.833Z",
+        "updatedAt": "2026-12-02T02:11:26.864Z",
+        "startedAt": "2026-12-02T02:11:26.849Z",
         "completedAt": null,
         "currentStep": {
           "stepKey": "wait for decision",
@@ -133,7 +133,7 @@ export const API_EXAMPLES: ApiExamples = {
           "maxAttempts": 1,
           "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T02:24:55.104Z",
+          "wakeAt": "2026-12-02T03:11:26.861Z",
           "waitEventType": "approval"
         }
       }
@@ -154,10 +154,10 @@ export const API_EXAMPLES: ApiExamples = {
           "task": "report"
         },
         "pauseRequested": false,
-        "createdAt": "2026-12-02T01:24:55.243Z",
-        "updatedAt": "2026-12-02T01:24:55.353Z",
-        "startedAt": "2026-12-02T01:24:55.255Z",
-        "completedAt": "2026-12-02T01:24:55.353Z",
+        "createdAt": "2026-12-02T02:11:26.967Z",
+        "updatedAt": "2026-12-02T02:11:26.999Z",
+        "startedAt": "2026-12-02T02:11:26.972Z",
+        "completedAt": "2026-12-02T02:11:26.999Z",
         "currentStep": {
           "stepKey": "wait for child",
           "name": "wait for child",
@@ -167,7 +167,7 @@ export const API_EXAMPLES: ApiExamples = {
           "maxAttempts": 1,
           "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T02:24:55.288Z",
+          "wakeAt": "2026-12-02T03:11:26.977Z",
           "waitEventType": "child-done"
         }
       }
@@ -176,7 +176,7 @@ export const API_EXAMPLES: ApiExamples = {
       "runNumber": 0,
       "steps": [
         {
-          "id": "7717460a-803e-41a6-9693-0fe1d38e67b1",
+          "id": "92add83e-2a4f-4ad9-8450-11e8e4bb00dc",
           "runNumber": 0,
           "stepKey": "cooling off",
           "name": "cooling off",
@@ -186,14 +186,14 @@ export const API_EXAMPLES: ApiExamples = {
           "maxAttempts": 1,
           "timeoutMs": null,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T01:25:00.140Z",
+          "wakeAt": "2026-12-02T02:11:31.895Z",
           "waitEventType": null,
           "result": null,
-          "createdAt": "2026-12-02T01:24:55.140Z",
-          "updatedAt": "2026-12-02T01:24:55.140Z"
+          "createdAt": "2026-12-02T02:11:26.895Z",
+          "updatedAt": "2026-12-02T02:11:26.895Z"
         },
         {
-          "id": "5e672022-358a-47b5-9ea5-1970d4e4b60a",
+          "id": "9757fbc3-950b-4db1-9b27-10d44c719df8",
           "runNumber": 0,
           "stepKey": "wait for decision",
           "name": "wait for decision",
@@ -203,7 +203,7 @@ export const API_EXAMPLES: ApiExamples = {
           "maxAttempts": 1,
           "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T02:24:55.104Z",
+          "wakeAt": "2026-12-02T03:11:26.861Z",
           "waitEventType": "approval",
           "result": {
             "type": "approval",
@@ -211,13 +211,13 @@ export const API_EXAMPLES: ApiExamples = {
               "approved": true,
               "approver": "grace"
             },
-            "timestamp": "2026-12-02T01:24:55.125Z"
+            "timestamp": "2026-12-02T02:11:26.884Z"
           },
-          "createdAt": "2026-12-02T01:24:55.104Z",
-          "updatedAt": "2026-12-02T01:24:55.138Z"
+          "createdAt": "2026-12-02T02:11:26.861Z",
+          "updatedAt": "2026-12-02T02:11:26.893Z"
         },
         {
-          "id": "8807ea23-1846-43f6-b2c9-13a3a5796e9f",
+          "id": "802a9702-8fba-4f9d-b331-ba4a2bb30239",
           "runNumber": 0,
           "stepKey": "record request",
           "name": "record request",
@@ -232,10 +232,10 @@ export const API_EXAMPLES: ApiExamples = {
           "result": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T01:24:55.081Z"
+            "receivedAt": "2026-12-02T02:11:26.833Z"
           },
-          "createdAt": "2026-12-02T01:24:55.098Z",
-          "updatedAt": "2026-12-02T01:24:55.098Z"
+          "createdAt": "2026-12-02T02:11:26.857Z",
+          "updatedAt": "2026-12-02T02:11:26.857Z"
         }
       ],
       "stepsHasNextPage": false,
@@ -248,8 +248,8 @@ export const API_EXAMPLES: ApiExamples = {
             "approved": true,
             "approver": "grace"
           },
-          "createdAt": "2026-12-02T01:24:55.125Z",
-          "deliveredAt": "2026-12-02T01:24:55.138Z",
+          "createdAt": "2026-12-02T02:11:26.884Z",
+          "deliveredAt": "2026-12-02T02:11:26.893Z",
           "consumedByStepKey": "wait for decision"
         }
       ],
@@ -266,10 +266,10 @@ export const API_EXAMPLES: ApiExamples = {
           "data": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T01:24:55.081Z"
+            "receivedAt": "2026-12-02T02:11:26.833Z"
           },
           "isReplay": true,
-          "createdAt": "2026-12-02T01:24:55.138Z"
+          "createdAt": "2026-12-02T02:11:26.893Z"
         },
         {
           "id": "2",
@@ -282,10 +282,10 @@ export const API_EXAMPLES: ApiExamples = {
           "data": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T01:24:55.081Z"
+            "receivedAt": "2026-12-02T02:11:26.833Z"
           },
           "isReplay": false,
-          "createdAt": "2026-12-02T01:24:55.103Z"
+          "createdAt": "2026-12-02T02:11:26.861Z"
         },
         {
           "id": "1",
@@ -297,7 +297,7 @@ export const API_EXAMPLES: ApiExamples = {
           "message": "Run 0 started",
           "data": null,
           "isReplay": false,
-          "createdAt": "2026-12-02T01:24:55.097Z"
+          "createdAt": "2026-12-02T02:11:26.854Z"
         }
       ],
       "logsHasNextPage": false
@@ -342,12 +342,12 @@ export const API_EXAMPLES: ApiExamples = {
       "event": {
         "id": "decision-req-1",
         "type": "approval",
-        "createdAt": "2026-12-02T01:24:55.125Z"
+        "createdAt": "2026-12-02T02:11:26.884Z"
       }
     },
     "tick": {
       "processed": 1,
-      "nextWakeAt": "2026-12-02T01:25:00.140Z"
+      "nextWakeAt": "2026-12-02T02:11:31.895Z"
     }
   },
   "errors": {
