@@ -6,16 +6,20 @@ import { type CommitLimit, runDbos, runPgbench } from './workloads/peers';
 import { medianThroughput, type ThroughputResult } from './workloads/w1-throughput';
 import { type LatencyResult, runEventLatency } from './workloads/w2-event-latency';
 import { runTimerAccuracy, type TimerResult } from './workloads/w3-timers';
+import { type PurgeResult, runPurgeImpact } from './workloads/w1-purge';
 import { runScale, type ScaleResult } from './workloads/w4-scale';
+import { runMetricsScrape } from './workloads/w5-metrics';
 
 /**
  * `npm run bench` runs every workload and writes docs/benchmarks.md; `npm run bench -- w1 w2`
- * runs only those groups and just prints. Groups: pgbench, w1, w1http, w2, w3, dbos, memory, w4.
- * BENCH_W4_INSTANCES (default 1,000,000) and BENCH_WAITING (default 100,000) scale the big ones.
+ * runs only those groups and just prints. Groups: pgbench, w1, w1http, w2, w3, dbos, memory, w4,
+ * w1purge, and w5 (the /metrics scrape; only when asked, its figures are in docs/operations-metrics.md).
+ * BENCH_W4_INSTANCES (default 1,000,000), BENCH_PURGE_INSTANCES (default 1,000,000) and
+ * BENCH_WAITING (default 100,000) scale the big ones; BENCH_W5_INSTANCES (default 1,000,000) the scrape's database.
  */
 /** Throughput runs are repeated and the median kept: single runs on 2 cores vary by ±20%. */
 const REPEATS = 3;
-const GROUPS = ['pgbench', 'w1', 'w1http', 'w2', 'w3', 'dbos', 'memory', 'w4'] as const;
+const GROUPS = ['pgbench', 'w1', 'w1http', 'w2', 'w3', 'dbos', 'memory', 'w4', 'w1purge', 'w5'] as const;
 type Group = (typeof GROUPS)[number];
 
 async function main(): Promise<void> {
@@ -33,6 +37,7 @@ async function main(): Promise<void> {
   const dbos: Record<string, Record<string, number | string>> = {};
   let memory: MemoryResult | undefined;
   let scale: ScaleResult | undefined;
+  let purge: PurgeResult | undefined;
 
   if (runs('pgbench')) {
     log('pgbench: the commit limit');
@@ -89,10 +94,24 @@ async function main(): Promise<void> {
     console.table(scale.queries);
     console.table([scale.throughput]);
   }
+  if (runs('w1purge')) {
+    const instances = Number(process.env.BENCH_PURGE_INSTANCES ?? 1_000_000);
+    log(`W1 while purging ${instances} finished instances`);
+    purge = await runPurgeImpact({ instances });
+    console.log(purgeSection(purge));
+  }
+
+  if (asked.includes('w5')) {
+    const instances = Number(process.env.BENCH_W5_INSTANCES ?? 1_000_000);
+    log(`W5 /metrics with ${instances} instances`);
+    const result = await runMetricsScrape({ instances });
+    console.table([{ instances: result.instances, dueRuns: result.queuedRuns, loadSeconds: result.loadSeconds, ...result.scrape }]);
+    console.table(result.refreshQueries);
+  }
 
   if (!asked.length) {
     const file = join(__dirname, '..', '..', 'docs', 'benchmarks.md');
-    writeFileSync(file, renderReport({ environment, commitLimit, throughput, latency, timers, dbos, memory, scale }));
+    writeFileSync(file, renderReport({ environment, commitLimit, throughput, latency, timers, dbos, memory, scale, purge }));
     log(`wrote ${file}`);
   }
 }
@@ -106,6 +125,7 @@ function renderReport(r: {
   dbos: Record<string, Record<string, number | string>>;
   memory?: MemoryResult;
   scale?: ScaleResult;
+  purge?: PurgeResult;
 }): string {
   const w1 = r.throughput[0];
   const bound = r.commitLimit && w1?.commitsPerWorkflow ? r.commitLimit.tps / w1.commitsPerWorkflow : undefined;
@@ -180,6 +200,9 @@ ${table(['query', 'p50 ms', 'p99 ms'], r.scale.queries.map((q) => [q.query, q.p5
 
 W1 again on the loaded database (median of ${REPEATS}): ${r.scale.throughput.workflowsPerSecond} workflows/s (runs: ${r.scale.throughput.runs?.join(' / ')}; empty database: ${w1?.workflowsPerSecond}).` : 'not run'}
 
+## W1 while retention purges
+${r.purge ? purgeSection(r.purge) : 'not run'}
+
 ## Commit limit
 ${r.commitLimit ? `pgbench, ${r.commitLimit.clients} clients, ${r.commitLimit.seconds} s, one-row INSERT with a jsonb column per transaction: **${Math.round(r.commitLimit.tps)} tps** (latency ${r.commitLimit.latencyMs} ms).` : 'not run'}
 
@@ -188,6 +211,26 @@ ${r.commitLimit ? `pgbench, ${r.commitLimit.clients} clients, ${r.commitLimit.se
 ${JSON.stringify(r.dbos, null, 2)}
 \`\`\`
 `;
+}
+
+/** The W1-while-purging section: the two series, their medians and ratio, and the purge's pace. */
+export function purgeSection(p: PurgeResult): string {
+  return `${p.instances.toLocaleString('en')} instances of W1's workflow that finished 60-90 days ago, with 3 steps and 2 log lines each,
+bulk-loaded with SQL in ${p.loadSeconds} s; retention 30 days. The purge runs in the same process as the
+runner (as the module runs it: batches of 500, 20 ms apart); W1 (2,000 instances) runs with the purge
+held between two batches ("alone") and with it flowing, alternately, ${p.aloneRuns.length} times each.
+
+${table(
+  ['W1 workflows/s', 'median', 'runs'],
+  [
+    ['alone (purge held)', p.aloneMedian, p.aloneRuns.join(' / ')],
+    ['while the purge runs', p.withPurgeMedian, p.withPurgeRuns.join(' / ')],
+  ],
+)}
+
+With the purge ÷ alone: **${p.ratio}** (W1 at ${Math.round(p.ratio * 100)}% of its speed alone). Deleted during each "with" run: ${p.purgedDuringRuns.join(' / ')} instances.
+The purge deleted all ${p.instances.toLocaleString('en')} in ${p.purgeSeconds} s (${p.purgedPerSecond.toLocaleString('en')} instances/s, W1's pauses included).
+A batch's query: \`${p.batchPlan}\`.`;
 }
 
 main().then(

@@ -1,24 +1,29 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { ServerConfig } from './config/server-config';
+import type { ServerConfiguration } from './config/server-config.module';
 import type { WorkflowSource } from './engine';
-import { exampleWorkflows } from './examples';
 import { WorkflowsModule } from './workflows.module';
 
-/** The standalone server: the workflows module configured from the environment. */
+/** The standalone server: the workflows module configured from the validated environment. */
 @Module({})
 export class AppModule {
-  static forRoot(config: ServerConfig, loadedWorkflows: WorkflowSource[] = []): DynamicModule {
+  static forRoot({ config, module: configModule }: ServerConfiguration, workflows: WorkflowSource[]): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        configModule,
         WorkflowsModule.forRoot({
-          workflows: [...(config.examples ? exampleWorkflows : []), ...loadedWorkflows],
+          workflows,
           database: { url: config.databaseUrl, poolSize: config.runner.concurrency + 5 },
           basePath: config.basePath,
           enableRunnerTick: config.enableRunnerTick,
           runner: config.runner,
           cursorSecret: config.cursorSecret,
           installProcessErrorHandlers: true,
+          logPayloads: config.logPayloads,
+          health: config.health,
+          metrics: config.metrics,
+          tracing: config.otlp ? { otlp: config.otlp } : true,
+          retention: config.retention,
         }),
       ],
     };

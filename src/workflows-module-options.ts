@@ -1,9 +1,12 @@
 import type { ModuleMetadata, Provider } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import type { AuthorizationHooks } from './api/auth/authorization-hooks';
 import type { WorkflowSource } from './engine/definition/registry';
 import { DEFAULT_LIMITS, type EngineLimits } from './engine/limits';
+import { RETENTION_DEFAULTS, type RetentionOptions } from './engine/retention/retention-purge';
 import { RUNNER_DEFAULTS } from './engine/runner/runner-defaults';
 import type { DatabaseOptions } from './persistence/data-source-options';
+import type { TracingOptions } from './observability/tracing/tracing-options';
 
 export interface RunnerOptions {
   /** Run the scheduled in-process runner (default true); false makes an API-only process. */
@@ -20,6 +23,30 @@ export interface RunnerOptions {
   maxStepsPerClaim: number;
 }
 
+/** `GET /health/live` and `GET /health/ready`, at the application's root. */
+export interface HealthOptions {
+  /** How long each readiness check may take before it counts as down (default 2000 ms). */
+  checkTimeoutMs: number;
+}
+
+/** `GET /metrics` (Prometheus), at the application's root. */
+export interface MetricsOptions {
+  /** Require `Authorization: Bearer <token>` on /metrics (default: open). */
+  token?: string;
+  /** How often instance counts and the due queue are read for their gauges (default 15 s). */
+  refreshIntervalMs: number;
+  /** Register the metrics in this prom-client registry instead of one of the module's own. */
+  registry?: Registry;
+}
+
+export interface RetentionSchedule extends RetentionOptions {
+  /** How often the runner process looks for expired instances (default 60 s, with ±20% jitter). */
+  intervalMs: number;
+  /** Pause between two batches of one round, leaving the database to the runners (default 20 ms). */
+  pauseBetweenBatchesMs: number;
+}
+
+export const RETENTION_SCHEDULE_DEFAULTS = { ...RETENTION_DEFAULTS, intervalMs: 60_000, pauseBetweenBatchesMs: 20 } as const;
 
 /** What a host application passes to `WorkflowsModule.forRoot()`. */
 export interface WorkflowsModuleOptions {
@@ -39,25 +66,65 @@ export interface WorkflowsModuleOptions {
   enableRunnerTick?: boolean;
   runner?: Partial<RunnerOptions>;
   limits?: Partial<EngineLimits>;
+  /**
+   * How long finished instances are kept: `period` (e.g. `"30 days"`; unset: forever) for every
+   * workflow that does not set its own `retention`. Processes with the runner enabled purge them.
+   */
+  retention?: Partial<RetentionSchedule>;
   /** Signs pagination cursors; give every process of a deployment the same one. */
   cursorSecret?: string;
+  /**
+   * Put params, outputs and event payloads into log lines (default false: they may hold personal
+   * data; the standalone server's LOG_PAYLOADS).
+   */
+  logPayloads?: boolean;
   /**
    * Log stray rejections and exceptions of workflow code instead of letting them end the process
    * (default false: a host application keeps its own policy; the standalone server sets it).
    */
   installProcessErrorHandlers?: boolean;
+  /**
+   * OpenTelemetry spans of runs and step attempts, through `@opentelemetry/api` to the host's
+   * tracer provider (docs/operations-tracing.md). Default on: without a registered provider the
+   * API does nothing. `false`: no spans, and no trace is stored with new instances but one given
+   * to `create` explicitly. `{ otlp }`: this process starts an SDK of its own (the standalone server).
+   */
+  tracing?: boolean | TracingOptions;
+  /** Health endpoints (default on); `false` removes them. */
+  health?: boolean | Partial<HealthOptions>;
+  /** The Prometheus endpoint and the engine's metrics (default on); `false` removes them. */
+  metrics?: boolean | Partial<MetricsOptions>;
 }
 
 export const WORKFLOWS_OPTIONS = Symbol('WORKFLOWS_OPTIONS');
 export const DEFAULT_BASE_PATH = '/api/workflows';
 
 /** The options with every default filled in, once, by `forRoot`: what the module's parts inject. */
-export interface ResolvedWorkflowsOptions extends WorkflowsModuleOptions {
+export interface ResolvedWorkflowsOptions extends Omit<WorkflowsModuleOptions, 'health' | 'metrics' | 'tracing'> {
   basePath: string;
   enableRunnerTick: boolean;
   runner: RunnerOptions;
   limits: EngineLimits;
+  retention: RetentionSchedule;
   installProcessErrorHandlers: boolean;
+  tracing: false | TracingOptions;
+  logPayloads: boolean;
+  health: HealthOptions | false;
+  metrics: MetricsOptions | false;
+}
+
+const HEALTH_DEFAULTS: HealthOptions = { checkTimeoutMs: 2_000 };
+const METRICS_DEFAULTS: MetricsOptions = { refreshIntervalMs: 15_000 };
+
+/** A feature that is on unless `false`, with its defaults under what was given. */
+function feature<T extends object>(given: boolean | Partial<T> | undefined, defaults: T): T | false {
+  if (given === false) return false;
+  return { ...defaults, ...(given === true || given === undefined ? {} : given) };
+}
+
+/** The fields that were given a value: `{ intervalMs: undefined }` keeps the default. */
+function definedOnly<T extends object>(given: T): Partial<T> {
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): ResolvedWorkflowsOptions {
@@ -67,6 +134,11 @@ export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): Resolv
     enableRunnerTick: options.enableRunnerTick ?? false,
     runner: { enabled: true, ...RUNNER_DEFAULTS, ...options.runner },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    retention: { ...RETENTION_SCHEDULE_DEFAULTS, ...definedOnly(options.retention ?? {}) },
     installProcessErrorHandlers: options.installProcessErrorHandlers ?? false,
+    tracing: feature<TracingOptions>(options.tracing, {}),
+    logPayloads: options.logPayloads ?? false,
+    health: feature(options.health, HEALTH_DEFAULTS),
+    metrics: feature(options.metrics, METRICS_DEFAULTS),
   };
 }

@@ -4,24 +4,42 @@ import { EngineLifecycle } from './core/engine-lifecycle';
 import { engineProviders } from './core/engine.providers';
 import { ProcessErrorHandlers } from './core/process-error-handlers';
 import { WorkflowsClient } from './engine/workflows-client';
+import { RetentionJob } from './scheduler/retention-job.service';
 import { RunnerLoop } from './scheduler/runner-loop.service';
 import { mountHttpApi } from './api/http-api';
+import { tracingProviders, WORKFLOW_TRACING } from './observability/tracing/workflow-tracing';
+import { healthParts } from './health/health.parts';
+import { metricsParts } from './metrics/metrics.parts';
 import { resolveWorkflowsOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from './workflows-module-options';
 
 /**
- * What a host application imports: the engine on its database, the scheduled runner, the HTTP
- * API under `basePath`, and the injectable `WorkflowsClient`.
+ * What a host application imports: the engine on its database, the scheduled runner and its
+ * retention purge, the HTTP API under `basePath`, health probes and Prometheus metrics at the
+ * root, tracing (each of the three can be turned off), and the injectable `WorkflowsClient`.
  */
 @Module({})
 export class WorkflowsModule {
   static forRoot(given: WorkflowsModuleOptions = {}): DynamicModule {
     const options = resolveWorkflowsOptions(given);
+    const health = healthParts(options);
+    const metrics = metricsParts(options);
     return {
       module: WorkflowsModule,
       global: true,
-      imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath), ...(options.imports ?? [])],
-      providers: [...engineProviders(options), ...(options.providers ?? []), RunnerLoop, EngineLifecycle, ProcessErrorHandlers],
-      exports: [WorkflowsClient, WORKFLOWS_OPTIONS],
+      imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath), ...health.imports, ...(options.imports ?? [])],
+      controllers: [...health.controllers, ...metrics.controllers],
+      providers: [
+        ...engineProviders(options),
+        ...tracingProviders(options),
+        ...(options.providers ?? []),
+        RunnerLoop,
+        RetentionJob,
+        EngineLifecycle,
+        ProcessErrorHandlers,
+        ...health.providers,
+        ...metrics.providers,
+      ],
+      exports: [WorkflowsClient, WORKFLOWS_OPTIONS, WORKFLOW_TRACING],
     };
   }
 }

@@ -13,6 +13,8 @@ const ROOT = join(__dirname, '..', '..', '..');
 export const BENCH_WORKFLOWS = join(ROOT, 'bench', 'support', 'bench-workflows.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const benchWorkflows = Object.values(require(BENCH_WORKFLOWS)) as never[];
+/** The benchmark's workflows, for an engine built outside the Nest module. */
+export const BENCH_WORKFLOW_DEFINITIONS: never[] = benchWorkflows;
 
 export interface Service {
   client: WorkflowsClient;

@@ -20,7 +20,7 @@ export function buildProgram(runtime: CliRuntime, version: string): Command {
     .option('--json', "print the server's JSON unchanged")
     .addHelpText(
       'after',
-      `\nEnvironment:\n  WF_BASE_URL  the API base URL\n  WF_HEADERS   headers, 'Name: value' pairs separated by ';'\n  NO_COLOR     no colour even on a terminal\n\n${EXIT_CODES_HELP}\n\nExamples:\n  wf workflows list -b http://localhost:3000/api/workflows\n  wf instances create -w approval --params '{"requester":"ada","amount":120}'\n  wf instances logs -w approval -i req-1 --follow`,
+      `\nEnvironment:\n  WF_BASE_URL  the API base URL\n  WF_HEADERS   headers, 'Name: value' pairs separated by ';'\n  NO_COLOR     no colour even on a terminal\n\n${EXIT_CODES_HELP}\n\nExamples:\n  wf workflows list -b http://localhost:3000/api/workflows\n  wf instances create -w approval --params '{"requester":"ada","amount":120}'\n  wf instances logs -w approval -i req-1 --follow\n  wf instances delete -w approval -i req-1`,
     );
   const instances = new Command('instances').description('Workflow instances');
   addReadCommands(instances, runtime);

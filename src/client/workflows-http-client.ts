@@ -1,4 +1,5 @@
 import type { CreatedInstance, CreateInstanceInput } from '../engine/lifecycle/create-instances';
+import type { DeletedInstance, DeleteInstanceOptions } from '../engine/lifecycle/delete-instance';
 import type { SendEventInput, SentEvent } from '../engine/lifecycle/send-event';
 import type { History, HistoryOptions } from '../engine/queries/history-query';
 import type { InstancePage, ListInstancesOptions } from '../engine/queries/instance-queries';
@@ -21,12 +22,13 @@ export interface HttpClientOptions {
 }
 
 export type ActionResult = CreatedInstance & { ok: true };
+export type DeleteAnswer = DeletedInstance & { ok: true };
 export type TickAnswer = { processed: number; nextWakeAt?: string };
 
 type Query = Record<string, string | number | boolean | undefined>;
 
 interface Call {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string[];
   query?: Query;
   body?: unknown;
@@ -77,6 +79,14 @@ export class WorkflowsHttpClient {
 
   manage(action: 'pause' | 'resume' | 'restart' | 'terminate', workflowName: string, instanceId: string): Promise<ActionResult> {
     return this.send({ method: 'POST', path: ['workflows', workflowName, 'instances', instanceId, action], repeatable: false });
+  }
+
+  /**
+   * Deletes a finished instance (a live one only with `force`). Not repeated: a delete whose
+   * answer was lost would be answered INSTANCE_NOT_FOUND the second time.
+   */
+  delete(workflowName: string, instanceId: string, options: DeleteInstanceOptions = {}): Promise<DeleteAnswer> {
+    return this.send({ method: 'DELETE', path: ['workflows', workflowName, 'instances', instanceId], query: { force: options.force }, repeatable: false });
   }
 
   sendEvent(workflowName: string, instanceId: string, event: SendEventInput): Promise<SentEvent> {

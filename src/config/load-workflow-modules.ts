@@ -6,13 +6,24 @@ import { workflowOptionsOf } from '../engine/definition/workflow-entrypoint';
 
 const LOADABLE = new Set(['.js', '.cjs', '.mjs']);
 
+/** One module of WORKFLOWS_PATH and the workflows it exports (the start-up block names the file). */
+export interface WorkflowModule {
+  file: string;
+  workflows: WorkflowSource[];
+}
+
 /**
  * Loads WORKFLOWS_PATH: every compiled module in the listed files and folders (folders are read
  * recursively). Each export that is a workflow definition (`{ name, run }`) or a `@Workflow` class
  * is registered. A module that fails to load, or exports no workflow, stops start-up with its path.
  */
 export async function loadWorkflowModules(paths: string[]): Promise<WorkflowSource[]> {
-  const workflows: WorkflowSource[] = [];
+  return (await loadWorkflowFiles(paths)).flatMap((module) => module.workflows);
+}
+
+/** As loadWorkflowModules, module by module. */
+export async function loadWorkflowFiles(paths: string[]): Promise<WorkflowModule[]> {
+  const modules: WorkflowModule[] = [];
   for (const file of paths.flatMap((path) => modulesUnder(resolve(path)))) {
     let exported: Record<string, unknown>;
     try {
@@ -22,9 +33,9 @@ export async function loadWorkflowModules(paths: string[]): Promise<WorkflowSour
     }
     const found = uniqueExports(exported).filter(isWorkflowSource);
     if (!found.length) throw new Error(`WORKFLOWS_PATH: ${file} exports no workflow definition ({ name, run }) or @Workflow class`);
-    workflows.push(...found);
+    modules.push({ file, workflows: found });
   }
-  return workflows;
+  return modules;
 }
 
 function modulesUnder(path: string): string[] {

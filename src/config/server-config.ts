@@ -1,92 +1,15 @@
-import { plainToInstance, Transform } from 'class-transformer';
-import { DEFAULT_HTTP_TIMEOUTS } from '../api/http-server/workflows-express-adapter';
-import { toBoolean, toInteger } from '../common/value-transforms';
-import { RUNNER_DEFAULTS } from '../engine/runner/runner-defaults';
-import { DEFAULT_BASE_PATH } from '../workflows-module-options';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { Environment, type LogFormat, type ServerLogLevel } from './environment';
+import type { RetentionPeriod } from '../engine/retention/retention-period';
+import { documentedVariables } from './environment-rules';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'verbose'] as const;
-export type ServerLogLevel = (typeof LOG_LEVELS)[number];
-
-
-/** The standalone server's environment (README, Configuration), validated once at start-up. */
-class Environment {
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
-  PORT = 3000;
-
-  @IsOptional() @IsString() @Matches(/^(\/[A-Za-z0-9._~-]+)+$/, { message: 'BASE_PATH must look like /api/workflows' })
-  BASE_PATH = DEFAULT_BASE_PATH;
-
-  @IsOptional() @IsString() @Matches(/^(postgres(ql)?:\/\/.+|sqlite:.+)$/, {
-    message: 'DATABASE_URL must be postgres://…, postgresql://… or sqlite:<path>',
-  })
-  DATABASE_URL?: string;
-
-  @IsOptional() @IsString()
-  WORKFLOWS_PATH?: string;
-
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
-  EXAMPLES = true;
-
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
-  RUNNER_ENABLED = true;
-
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(10) @Max(3_600_000)
-  RUNNER_POLL_INTERVAL_MS: number = RUNNER_DEFAULTS.pollIntervalMs;
-
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(1000)
-  RUNNER_CONCURRENCY: number = RUNNER_DEFAULTS.concurrency;
-
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1000) @Max(3_600_000)
-  RUNNER_LEASE_MS: number = RUNNER_DEFAULTS.leaseMs;
-
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(3_600_000)
-  RUNNER_SHUTDOWN_GRACE_MS: number = RUNNER_DEFAULTS.shutdownGraceMs;
-
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
-  ENABLE_RUNNER_TICK = false;
-
-  @IsOptional() @IsString() @MinLength(1)
-  AUTH_TOKEN?: string;
-
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
-  DOCS_PUBLIC = false;
-
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
-  HTTP_HEADERS_TIMEOUT_MS: number = DEFAULT_HTTP_TIMEOUTS.headersTimeoutMs;
-
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(100) @Max(3_600_000)
-  HTTP_REQUEST_TIMEOUT_MS: number = DEFAULT_HTTP_TIMEOUTS.requestTimeoutMs;
-
-  @IsOptional() @IsIn(LOG_LEVELS)
-  LOG_LEVEL: ServerLogLevel = 'info';
-
-  @IsOptional() @IsString() @MinLength(16)
-  CURSOR_SECRET?: string;
-}
-
-const VARIABLES: (keyof Environment)[] = [
-  'PORT',
-  'BASE_PATH',
-  'DATABASE_URL',
-  'WORKFLOWS_PATH',
-  'EXAMPLES',
-  'RUNNER_ENABLED',
-  'RUNNER_POLL_INTERVAL_MS',
-  'RUNNER_CONCURRENCY',
-  'RUNNER_LEASE_MS',
-  'RUNNER_SHUTDOWN_GRACE_MS',
-  'ENABLE_RUNNER_TICK',
-  'AUTH_TOKEN',
-  'DOCS_PUBLIC',
-  'HTTP_HEADERS_TIMEOUT_MS',
-  'HTTP_REQUEST_TIMEOUT_MS',
-  'LOG_LEVEL',
-  'CURSOR_SECRET',
-];
+export type { LogFormat, ServerLogLevel } from './environment';
 
 export interface ServerConfig {
   port: number;
+  /** The address the HTTP server binds to. */
+  host: string;
   basePath: string;
   databaseUrl?: string;
   workflowsPaths: string[];
@@ -97,28 +20,49 @@ export interface ServerConfig {
   docsPublic: boolean;
   http: { headersTimeoutMs: number; requestTimeoutMs: number };
   logLevel: ServerLogLevel;
+  logFormat: LogFormat;
+  /** Log params, outputs and event payloads (default false). */
+  logPayloads: boolean;
   cursorSecret?: string;
+  health: { checkTimeoutMs: number };
+  metrics: { token?: string; refreshIntervalMs: number };
+  /** Where spans are exported (OTLP/HTTP); unset, no SDK is started. */
+  otlp?: { endpoint: string; serviceName: string };
+  retention: { period?: RetentionPeriod; intervalMs: number; batchSize: number };
 }
 
-/** Validates the environment into a typed config, or throws one error listing every bad value. */
-export function loadServerConfig(env: Record<string, string | undefined>): ServerConfig {
+/** A configuration that cannot start the server; its message is one line naming each bad variable. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/** What the environment says about where the server runs that is not a variable of its own. */
+export interface Surroundings {
+  /** stdout is a terminal: LOG_FORMAT defaults to pretty. */
+  stdoutIsTerminal: boolean;
+}
+
+/**
+ * Validates the server's variables of `env` into a typed config, or throws a ConfigurationError
+ * that names every bad variable with what it must be (a secret's value is never repeated).
+ */
+export function parseServerEnvironment(env: Record<string, unknown>, surroundings: Surroundings = { stdoutIsTerminal: false }): ServerConfig {
+  const variables = documentedVariables();
   // Only our variables, and an empty one counts as unset.
-  const known = Object.fromEntries(
-    VARIABLES.filter((name) => env[name] !== undefined && env[name] !== '').map((name) => [name, env[name]]),
+  const given = Object.fromEntries([...variables.keys()].filter((name) => env[name] !== undefined && env[name] !== '').map((name) => [name, env[name]]));
+  const parsed = plainToInstance(Environment, given);
+  const problems = validateSync(parsed).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((rule) => `${error.property} ${rule} (got ${shown(given[error.property], variables.get(error.property)?.secret)})`),
   );
-  const parsed = plainToInstance(Environment, known);
-  const errors = validateSync(parsed, { forbidUnknownValues: true });
-  if (errors.length) {
-    const lines = errors.flatMap((error) =>
-      Object.values(error.constraints ?? {}).map((message) => `  ${error.property}=${JSON.stringify(env[error.property])}: ${message}`),
+  if (!problems.length && parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS (got ${parsed.HTTP_HEADERS_TIMEOUT_MS} and ${parsed.HTTP_REQUEST_TIMEOUT_MS})`,
     );
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  if (parsed.HTTP_HEADERS_TIMEOUT_MS > parsed.HTTP_REQUEST_TIMEOUT_MS) {
-    throw new Error('Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS');
-  }
+  if (problems.length) throw new ConfigurationError(problems.join('; '));
   return {
     port: parsed.PORT,
+    host: parsed.HOST,
     basePath: parsed.BASE_PATH,
     databaseUrl: parsed.DATABASE_URL,
     workflowsPaths: (parsed.WORKFLOWS_PATH ?? '').split(',').map((p) => p.trim()).filter(Boolean),
@@ -135,6 +79,19 @@ export function loadServerConfig(env: Record<string, string | undefined>): Serve
     docsPublic: parsed.DOCS_PUBLIC,
     http: { headersTimeoutMs: parsed.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS },
     logLevel: parsed.LOG_LEVEL,
+    logFormat: parsed.LOG_FORMAT ?? (surroundings.stdoutIsTerminal ? 'pretty' : 'json'),
+    logPayloads: parsed.LOG_PAYLOADS,
     cursorSecret: parsed.CURSOR_SECRET,
+    health: { checkTimeoutMs: parsed.HEALTH_CHECK_TIMEOUT_MS },
+    metrics: { token: parsed.METRICS_TOKEN, refreshIntervalMs: parsed.METRICS_REFRESH_INTERVAL_MS },
+    retention: { period: parsed.RETENTION_PERIOD as RetentionPeriod | undefined, intervalMs: parsed.RETENTION_INTERVAL_MS, batchSize: parsed.RETENTION_BATCH_SIZE },
+    ...(parsed.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlp: { endpoint: parsed.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: parsed.OTEL_SERVICE_NAME } } : {}),
   };
+}
+
+/** A bad value as the message repeats it: a secret only by its length. */
+function shown(value: unknown, secret = false): string {
+  if (secret) return `${String(value).length} characters`;
+  // A URL's password is a secret even in a URL that is wrong otherwise (postgress://app:pw@db/x).
+  return JSON.stringify(typeof value === 'string' ? value.replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/, '$1***@') : value);
 }

@@ -2,13 +2,18 @@ import { Logger, type Provider } from '@nestjs/common';
 import { createEngine, type Engine } from '../engine/create-engine';
 import type { WorkflowSource } from '../engine/definition/registry';
 import type { WorkflowStore } from '../engine/ports/store';
+import type { EngineTelemetry } from '../engine/ports/telemetry';
 import { WorkflowsClient } from '../engine/workflows-client';
+import { WORKFLOW_TRACING, type WorkflowTracing } from '../observability/tracing/workflow-tracing';
 import { openWorkflowStore } from '../persistence/open-workflow-store';
+import { OperationalQueries } from '../persistence/operational-queries';
+import type { SqlWorkflowStore } from '../persistence/sql-workflow-store';
 import { type ResolvedWorkflowsOptions, WORKFLOWS_OPTIONS } from '../workflows-module-options';
 import { DatabaseClock } from './database-clock';
 import { nestEngineLogger } from './nest-engine-logger';
 import { paramsClasses } from './params-classes';
-import { ENGINE, ENGINE_CLOCK, WORKFLOW_STORE } from './tokens';
+import { telemetryProviders } from './telemetry.providers';
+import { ENGINE, ENGINE_CLOCK, ENGINE_TELEMETRY, WORKFLOW_STORE } from './tokens';
 import { WakeSignal } from './wake-signal';
 
 /**
@@ -22,7 +27,7 @@ function connectionErrorLog(): (error: Error) => void {
   return (error) => {
     unreported++;
     if (Date.now() - lastAt < 1000) return;
-    logger.warn(`Database connection lost (${unreported} since the last report; the pool reconnects): ${error.message}`);
+    logger.warn({ msg: `Database connection lost (${unreported} since the last report; the pool reconnects): ${error.message}`, lostConnections: unreported });
     lastAt = Date.now();
     unreported = 0;
   };
@@ -30,8 +35,8 @@ function connectionErrorLog(): (error: Error) => void {
 
 /**
  * The engine inside Nest: the store (connected and migrated before anything else starts), the
- * database-following clock, and the engine itself with its client. `@Workflow` classes are Nest
- * providers, so their instances come injected.
+ * database-following clock, the engine's telemetry, and the engine itself with its client.
+ * `@Workflow` classes are Nest providers, so their instances come injected.
  */
 export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
   const sources = options.workflows ?? [];
@@ -39,11 +44,15 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
   return [
     { provide: WORKFLOWS_OPTIONS, useValue: options },
     WakeSignal,
+    ...telemetryProviders,
     ...(classes as Provider[]),
     {
       provide: WORKFLOW_STORE,
-      useFactory: () => openWorkflowStore({ ...options.database, onConnectionError: connectionErrorLog() }),
+      inject: [ENGINE_TELEMETRY],
+      useFactory: (telemetry: EngineTelemetry) =>
+        openWorkflowStore({ ...options.database, onConnectionError: connectionErrorLog(), onDatabaseError: (kind) => telemetry.databaseError({ kind }) }),
     },
+    { provide: OperationalQueries, inject: [WORKFLOW_STORE], useFactory: (store: SqlWorkflowStore) => new OperationalQueries(store.connection) },
     {
       provide: ENGINE_CLOCK,
       inject: [WORKFLOW_STORE],
@@ -55,8 +64,15 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
     },
     {
       provide: ENGINE,
-      inject: [WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, ...classes],
-      useFactory: (store: WorkflowStore, clock: DatabaseClock, wake: WakeSignal, ...instances: object[]): Engine => {
+      inject: [WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, ENGINE_TELEMETRY, WORKFLOW_TRACING, ...classes],
+      useFactory: (
+        store: WorkflowStore,
+        clock: DatabaseClock,
+        wake: WakeSignal,
+        telemetry: EngineTelemetry,
+        tracing: WorkflowTracing,
+        ...instances: object[]
+      ): Engine => {
         // Keep the order the host gave: definitions and classes, classes replaced by their instances.
         const byClass = new Map(classes.map((cls, i) => [cls, instances[i]]));
         const workflows = sources.map((source) => (byClass.get(source as never) ?? source) as WorkflowSource);
@@ -65,10 +81,13 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
           clock,
           workflows,
           logger: nestEngineLogger(),
+          telemetry,
+          currentTraceParent: () => tracing.currentTraceParent(),
           limits: options.limits,
           leaseMs: options.runner.leaseMs,
           cursorSecret: options.cursorSecret,
           paramsClasses,
+          retention: options.retention,
           onRunnable: () => wake.raise(),
         });
       },

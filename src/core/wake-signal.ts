@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 
 /**
@@ -12,10 +13,17 @@ export class WakeSignal {
     for (const listener of this.listeners) listener();
   }
 
+  /**
+   * The listener runs in the async context it was registered in, not the raiser's: otherwise the
+   * runner loop, woken by a create request, would claim and run every due run (and arm its
+   * timers) inside that request's context, and its trace span or request id would spread to
+   * unrelated work.
+   */
   listen(listener: () => void): () => void {
-    this.listeners.push(listener);
+    const bound = AsyncResource.bind(listener);
+    this.listeners.push(bound);
     return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
+      this.listeners = this.listeners.filter((l) => l !== bound);
     };
   }
 }

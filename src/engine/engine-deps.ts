@@ -17,6 +17,8 @@ export interface EngineDeps {
   logger: EngineLogger;
   /** Told of runs, steps and claims, for logs, metrics and traces. */
   telemetry: EngineTelemetry;
+  /** The caller's active W3C `traceparent`, for instances created without one (null: none). */
+  currentTraceParent: () => string | null;
   limits: EngineLimits;
   /** How long a claim holds a run before another runner may take it over. */
   leaseMs: number;

@@ -38,6 +38,11 @@ export interface InstanceRecord extends InstanceKey {
   updatedAt: number;
   startedAt: number | null;
   completedAt: number | null;
+  /**
+   * The W3C `traceparent` of whatever created the instance (src/engine/trace-parent.ts), kept
+   * for good: every claim of every run is traced as its child. Never shown in views.
+   */
+  traceParent: string | null;
 }
 
 /** Queue priority: instances that were already running go before new ones. */

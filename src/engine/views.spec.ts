@@ -16,6 +16,7 @@ function instance(fields: Partial<InstanceRecord> = {}): InstanceRecord {
     updatedAt: T0,
     startedAt: null,
     completedAt: null,
+    traceParent: null,
     ...fields,
   };
 }

@@ -1,4 +1,5 @@
-import type { CreatedInstance, CreateInstanceInput } from './lifecycle/create-instances';
+import type { CreatedInstance, CreateInstanceInput, CreateOptions } from './lifecycle/create-instances';
+import type { DeletedInstance, DeleteInstanceOptions } from './lifecycle/delete-instance';
 import type { SendEventInput, SentEvent } from './lifecycle/send-event';
 import type { History, HistoryOptions } from './queries/history-query';
 import type { InstancePage, ListInstancesOptions } from './queries/instance-queries';
@@ -17,8 +18,8 @@ export interface WorkflowSummary {
  */
 export interface WorkflowsApi {
   listWorkflows(): WorkflowSummary[];
-  create(workflowName: string, input?: CreateInstanceInput): Promise<CreatedInstance>;
-  createBatch(workflowName: string, instances: CreateInstanceInput[]): Promise<CreatedInstance[]>;
+  create(workflowName: string, input?: CreateInstanceInput, options?: CreateOptions): Promise<CreatedInstance>;
+  createBatch(workflowName: string, instances: CreateInstanceInput[], options?: CreateOptions): Promise<CreatedInstance[]>;
   get(workflowName: string, instanceId: string): Promise<InstanceView>;
   list(workflowName: string, options?: ListInstancesOptions): Promise<InstancePage>;
   history(workflowName: string, instanceId: string, options?: HistoryOptions): Promise<History>;
@@ -26,5 +27,6 @@ export interface WorkflowsApi {
   resume(workflowName: string, instanceId: string): Promise<CreatedInstance>;
   restart(workflowName: string, instanceId: string): Promise<CreatedInstance>;
   terminate(workflowName: string, instanceId: string): Promise<CreatedInstance>;
+  delete(workflowName: string, instanceId: string, options?: DeleteInstanceOptions): Promise<DeletedInstance>;
   sendEvent(workflowName: string, instanceId: string, event: SendEventInput): Promise<SentEvent>;
 }

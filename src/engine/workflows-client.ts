@@ -1,6 +1,7 @@
 import { describeParams } from './definition/params-schema';
 import type { EngineDeps } from './engine-deps';
-import { type CreatedInstance, type CreateInstanceInput, InstanceCreation } from './lifecycle/create-instances';
+import { type CreatedInstance, type CreateInstanceInput, type CreateOptions, InstanceCreation } from './lifecycle/create-instances';
+import { type DeletedInstance, type DeleteInstanceOptions, InstanceDeletion } from './lifecycle/delete-instance';
 import { InstanceManagement } from './lifecycle/manage-instance';
 import { EventSending, type SendEventInput, type SentEvent } from './lifecycle/send-event';
 import type { ManagementAction } from './lifecycle/transitions';
@@ -17,6 +18,7 @@ import type { WorkflowsApi, WorkflowSummary } from './workflows-api';
 export class WorkflowsClient implements WorkflowsApi {
   private readonly creation: InstanceCreation;
   private readonly management: InstanceManagement;
+  private readonly deletion: InstanceDeletion;
   private readonly events: EventSending;
   private readonly queries: InstanceQueries;
 
@@ -26,6 +28,7 @@ export class WorkflowsClient implements WorkflowsApi {
   ) {
     this.creation = new InstanceCreation(deps);
     this.management = new InstanceManagement(deps);
+    this.deletion = new InstanceDeletion(deps);
     this.events = new EventSending(deps);
     this.queries = new InstanceQueries(deps);
   }
@@ -37,12 +40,12 @@ export class WorkflowsClient implements WorkflowsApi {
     });
   }
 
-  create(workflowName: string, input: CreateInstanceInput = {}): Promise<CreatedInstance> {
-    return this.creation.create(workflowName, input);
+  create(workflowName: string, input: CreateInstanceInput = {}, options?: CreateOptions): Promise<CreatedInstance> {
+    return this.creation.create(workflowName, input, options);
   }
 
-  createBatch(workflowName: string, instances: CreateInstanceInput[]): Promise<CreatedInstance[]> {
-    return this.creation.createBatch(workflowName, instances);
+  createBatch(workflowName: string, instances: CreateInstanceInput[], options?: CreateOptions): Promise<CreatedInstance[]> {
+    return this.creation.createBatch(workflowName, instances, options);
   }
 
   get(workflowName: string, instanceId: string): Promise<InstanceView> {
@@ -71,6 +74,14 @@ export class WorkflowsClient implements WorkflowsApi {
 
   terminate(workflowName: string, instanceId: string): Promise<CreatedInstance> {
     return this.manage('terminate', workflowName, instanceId);
+  }
+
+  /**
+   * Deletes a finished instance with every run's steps, events and logs; a live one is refused
+   * (INSTANCE_NOT_TERMINAL) unless `force`, which terminates it first, in the same transaction.
+   */
+  delete(workflowName: string, instanceId: string, options?: DeleteInstanceOptions): Promise<DeletedInstance> {
+    return this.deletion.delete({ workflowName, instanceId }, options);
   }
 
   sendEvent(workflowName: string, instanceId: string, event: SendEventInput): Promise<SentEvent> {

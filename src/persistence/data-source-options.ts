@@ -39,7 +39,8 @@ export function dataSourceOptions(options: DatabaseOptions = {}): DataSourceOpti
     logging: false,
   } as const;
   if (dialect === 'postgres') {
-    return { ...common, type: 'postgres', url: options.url, migrations: postgresMigrations, extra: { max: options.poolSize ?? 2 } };
+    // A host that drops packets answers nothing: give up after 10 s, not the kernel's two minutes.
+    return { ...common, type: 'postgres', url: options.url, migrations: postgresMigrations, connectTimeoutMS: 10_000, extra: { max: options.poolSize ?? 2 } };
   }
   return { ...common, type: 'better-sqlite3', database: sqlitePath(options.url), migrations: sqliteMigrations };
 }

@@ -1,5 +1,5 @@
 import type { EventRecord, InstanceKey, InstanceRecord, InstanceStatus, Lease, NewEventRecord, NewLogRecord, StepRecord, TaskRecord } from '../engine/model';
-import type { InstancePatch, LeaseCheck, StoreTransaction } from '../engine/ports/store';
+import type { InstancePatch, LeaseCheck, PurgeQuery, StoreTransaction } from '../engine/ports/store';
 import { eventFromRow, instanceFromRow, taskFromRow } from './sql/row-mappers';
 import { INSTANCE_ROW, LOG_ROW, type RowEncoding, STEP_ROW, STEP_UPSERT, TASK_ROW, TASK_UPSERT, valuesList } from './sql/row-encoders';
 import { keyMatch, runMatch } from './sql/sql-fragments';
@@ -20,6 +20,9 @@ const INSTANCE_PATCH: { [K in keyof InstancePatch]-?: (p: InstancePatch, time: (
   startedAt: (p, time) => [['started_at', time(p.startedAt ?? null)]],
   completedAt: (p, time) => [['completed_at', time(p.completedAt ?? null)]],
 };
+
+/** Every table holding rows of an instance, its own row last. */
+const INSTANCE_TABLES = ['workflow_task', 'workflow_step', 'workflow_event', 'workflow_log', 'workflow_instance'];
 
 /**
  * Rows per INSERT: a statement may bind at most 32,766 parameters on SQLite, and a step row
@@ -87,6 +90,32 @@ export abstract class SqlStoreTransaction implements StoreTransaction {
   async deleteTask(key: InstanceKey): Promise<void> {
     const p = new SqlParams();
     await this.sql.run(`DELETE FROM workflow_task WHERE ${keyMatch(p, key)}`, p.values);
+  }
+
+  async deleteInstances(workflowName: string, instanceIds: string[]): Promise<void> {
+    if (!instanceIds.length) return;
+    // Each table is read through an index that starts with (workflow_name, instance_id); the
+    // instance row goes last, as the lock order has it.
+    for (const table of INSTANCE_TABLES) {
+      const p = new SqlParams();
+      await this.sql.run(`DELETE FROM ${table} WHERE workflow_name = ${p.add(workflowName)} AND instance_id ${this.sql.dialect.anyOf(p, instanceIds)}`, p.values);
+    }
+  }
+
+  /**
+   * Locks and returns the ids of one purge batch, oldest finished first, found through the
+   * (workflow_name, completed_at) index; rows another transaction holds are passed over.
+   */
+  async lockPurgeable(query: PurgeQuery): Promise<string[]> {
+    const p = new SqlParams();
+    const rows = await this.sql.rows<{ instance_id: string }>(
+      `SELECT instance_id FROM workflow_instance
+       WHERE workflow_name = ${p.add(query.workflowName)} AND completed_at < ${p.add(this.time(query.completedBefore))}
+         AND status ${this.sql.dialect.anyOf(p, query.statuses)}
+       ORDER BY completed_at LIMIT ${p.add(query.limit)}${this.sql.dialect.forUpdateSkipLocked}`,
+      p.values,
+    );
+    return rows.map((row) => row.instance_id);
   }
 
   async saveSteps(steps: StepRecord[]): Promise<void> {

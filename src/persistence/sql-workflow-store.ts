@@ -7,6 +7,7 @@ import type {
   InstanceListQuery,
   LeaseCheck,
   LogQuery,
+  PurgeQuery,
   RunStreamQuery,
   StoreTransaction,
   WorkflowStore,
@@ -28,6 +29,8 @@ type Row = Record<string, unknown>;
  */
 export abstract class SqlWorkflowStore implements WorkflowStore {
   readonly dialect: Dialect;
+  /** The migrations opening the store applied (for the start-up report); empty when it was up to date. */
+  migrationsApplied: readonly string[] = [];
 
   protected constructor(readonly connection: DatabaseConnection) {
     this.dialect = connection.dialect;
@@ -123,6 +126,14 @@ export abstract class SqlWorkflowStore implements WorkflowStore {
   async databaseNow(): Promise<number> {
     const [row] = await this.connection.statement().rows<{ now_ms: unknown }>(this.dialect.nowMsSql);
     return Math.round(Number(row.now_ms));
+  }
+
+  purgeFinished(query: PurgeQuery): Promise<number> {
+    return this.sqlTransaction(async (tx) => {
+      const ids = await tx.lockPurgeable(query);
+      await tx.deleteInstances(query.workflowName, ids);
+      return ids.length;
+    });
   }
 
   async sharedSetting(name: string, create: () => string): Promise<string> {

@@ -6,6 +6,7 @@ import { WakeSignal } from '../core/wake-signal';
 import { toErrorInfo } from '../engine/errors';
 import { isDatabaseUnavailable } from '../engine/ports/store-errors';
 import { type ResolvedWorkflowsOptions, type RunnerOptions, WORKFLOWS_OPTIONS } from '../workflows-module-options';
+import { RunnerHeartbeat } from './runner-heartbeat';
 
 const POLL_TIMEOUT = 'workflows-runner-poll';
 const HOUSEKEEPING_INTERVAL = 'workflows-runner-housekeeping';
@@ -28,6 +29,8 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly logger = new Logger('WorkflowsRunner');
   private readonly options: RunnerOptions;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** For readiness: whether the loop still goes round. */
+  readonly heartbeat: RunnerHeartbeat;
   private stopping = false;
   private pumping = false;
   private pumpAgain = false;
@@ -44,10 +47,12 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly scheduler: SchedulerRegistry,
   ) {
     this.options = moduleOptions.runner;
+    this.heartbeat = new RunnerHeartbeat(this.options);
   }
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
+    this.heartbeat.started();
     this.unlisten = this.wakeSignal.listen(() => this.wake());
     // Not awaited: it connects (and reconnects) by itself, and wakes the loop once it listens.
     this.unsubscribe = this.engine.runner.subscribeRunnable(
@@ -111,10 +116,12 @@ export class RunnerLoop implements OnApplicationBootstrap, BeforeApplicationShut
           for (const claim of claims) this.track(this.engine.runner.advance(claim, this.options.maxStepsPerClaim));
           if (claims.length < room) break;
         }
+        this.heartbeat.beat();
       } while (this.pumpAgain && !this.stopping);
       await this.armDueTimer();
       this.recovered();
     } catch (error) {
+      this.heartbeat.beat();
       if (isDatabaseUnavailable(error)) this.backOff();
       else this.logger.error(`Runner loop failed: ${toErrorInfo(error).message}`);
     } finally {

@@ -137,6 +137,21 @@ describe('wf, the CLI', () => {
     expect((await wf('instances', 'terminate', '-w', 'waiter', '-i', 'acts')).stdout.trim()).toBe('acts: terminated');
   });
 
+  it('instances delete: a finished one (table), a live one refused, then --force (--json)', async () => {
+    await wf('instances', 'create', '-w', 'slow', '-i', 'del-done', '--params', '{"workMs":0}');
+    await wf('instances', 'wait', '-w', 'slow', '-i', 'del-done');
+    const deleted = await wf('instances', 'delete', '-w', 'slow', '-i', 'del-done');
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^ID\s+WORKFLOW\s+DELETED$/), expect.stringMatching(/^del-done\s+slow\s+true$/)]);
+    expect((await api('/workflows/slow/instances/del-done')).code).toBe('INSTANCE_NOT_FOUND');
+
+    await wf('instances', 'create', '-w', 'waiter', '-i', 'del-live');
+    const refused = await wf('instances', 'delete', '-w', 'waiter', '-i', 'del-live');
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(/^Error INSTANCE_NOT_TERMINAL: Cannot delete instance "del-live": it is \w+/)]);
+    expect(await json('instances', 'delete', '-w', 'waiter', '-i', 'del-live', '--force')).toEqual({ ok: true, id: 'del-live', deleted: true });
+    expect((await wf('instances', 'delete', '-w', 'waiter', '-i', 'del-live')).stderr).toMatch(/^Error INSTANCE_NOT_FOUND: /);
+  });
+
   it('wait: 0 when complete, 3 when errored or terminated, 4 when --max-wait passes first', async () => {
     await wf('instances', 'create', '-w', 'slow', '-i', 'wait-ok', '--params', '{"workMs":300}');
     const ok = await wf('instances', 'wait', '-w', 'slow', '-i', 'wait-ok', '--max-wait', '30s');
@@ -218,7 +233,7 @@ describe('wf, the CLI', () => {
     expect(help.stdout).toContain('Exit codes:');
     const commands = [
       ['workflows', 'list'],
-      ...['list', 'get', 'create', 'create-batch', 'history', 'logs', 'wait', 'pause', 'resume', 'restart', 'terminate', 'send-event'].map((c) => ['instances', c]),
+      ...['list', 'get', 'create', 'create-batch', 'history', 'logs', 'wait', 'pause', 'resume', 'restart', 'terminate', 'delete', 'send-event'].map((c) => ['instances', c]),
       ['runner', 'tick'],
     ];
     for (const command of commands) {

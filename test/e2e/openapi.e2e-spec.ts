@@ -36,6 +36,7 @@ describe('OpenAPI document', () => {
         'POST /api/workflows/workflows/{workflowName}/instances',
         'POST /api/workflows/workflows/{workflowName}/instances/batch',
         'GET /api/workflows/workflows/{workflowName}/instances/{instanceId}',
+        'DELETE /api/workflows/workflows/{workflowName}/instances/{instanceId}',
         'GET /api/workflows/workflows/{workflowName}/instances/{instanceId}/history',
         'POST /api/workflows/workflows/{workflowName}/instances/{instanceId}/pause',
         'POST /api/workflows/workflows/{workflowName}/instances/{instanceId}/resume',

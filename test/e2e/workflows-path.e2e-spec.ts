@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import request from 'supertest';
-import { loadServerConfig } from '../../src/config/server-config';
+import { parseServerEnvironment } from '../../src/config/server-config';
 import { loadWorkflowModules } from '../../src/config/load-workflow-modules';
 import { ONE_DATABASE } from '../support/databases';
 import { createTestApp } from '../support/test-app';
@@ -128,7 +128,7 @@ describe('loadWorkflowModules', () => {
   });
 
   it('the comma-separated WORKFLOWS_PATH: files and folders together', async () => {
-    const config = loadServerConfig({ WORKFLOWS_PATH: `${at('good/approval.js')}, ${at('good/folder')} ,${at('good/esm/flow.mjs')}` });
+    const config = parseServerEnvironment({ WORKFLOWS_PATH: `${at('good/approval.js')}, ${at('good/folder')} ,${at('good/esm/flow.mjs')}` });
     expect(config.workflowsPaths).toEqual([at('good/approval.js'), at('good/folder'), at('good/esm/flow.mjs')]);
     expect(names(await loadWorkflowModules(config.workflowsPaths))).toEqual(['esm-flow', 'folder-first', 'folder-second', 'path-approval']);
   });

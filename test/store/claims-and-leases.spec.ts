@@ -118,6 +118,7 @@ describe.each(TEST_DATABASES)('store claims and leases on %s', (kind) => {
       const [run] = await store.claimDue(claimRequest({ now: T0 + 5, owner: 'runner-x', leaseMs: LEASE_MS, newToken: () => 'fresh-token' }));
       expect(run.lease).toEqual({ workflowName: 'wf', instanceId: 'a', runNumber: 1, token: 'fresh-token' });
       expect(run.firstClaim).toBe(true);
+      expect(run.takenOver).toBe(false);
       expect((await readRows(store, keyOf('a'))).task).toEqual({
         ...taskRecord(keyOf('a'), 'new', T0 + 5 + LEASE_MS),
         leaseOwner: 'runner-x',
@@ -151,11 +152,18 @@ describe.each(TEST_DATABASES)('store claims and leases on %s', (kind) => {
       const [takeover] = await store.claimDue(claimRequest({ now: T0 + LEASE_MS, owner: 'runner-b' }));
       expect(takeover.instance.instanceId).toBe('a');
       expect(takeover.firstClaim).toBe(false);
+      expect(takeover.takenOver).toBe(true);
       expect(takeover.lease.token).not.toBe(first.lease.token);
       // Started by the first claim; the takeover does not move that.
       expect(takeover.instance.startedAt).toBe(T0);
       expect(takeover.instance.updatedAt).toBe(T0 + LEASE_MS);
       expect((await readRows(store, keyOf('a'))).task).toMatchObject({ leaseOwner: 'runner-b', leaseToken: takeover.lease.token });
+    });
+
+    it('an expired lease claimed again by its own owner is no takeover', async () => {
+      await claimed(store, 'a', { now: T0, owner: 'runner-a', leaseMs: LEASE_MS });
+      const [again] = await store.claimDue(claimRequest({ now: T0 + LEASE_MS, owner: 'runner-a' }));
+      expect([again.instance.instanceId, again.takenOver]).toEqual(['a', false]);
     });
 
     it('the lease taken over fences out its former holder: nothing it writes lands', async () => {

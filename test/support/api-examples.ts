@@ -32,6 +32,7 @@ export async function collectApiExamples(): Promise<ApiExamples> {
     const http = request(app.http);
     const post = (path: string, body?: object) => http.post(`${BASE}${path}`).send(body ?? {});
     const get = (path: string) => http.get(`${BASE}${path}`);
+    const del = (path: string) => http.delete(`${BASE}${path}`);
     const tick = () => post('/_runner/tick', {});
     const body = async (call: Promise<request.Response>) => (await call).body as unknown;
 
@@ -47,6 +48,8 @@ export async function collectApiExamples(): Promise<ApiExamples> {
     const resume = await body(post('/workflows/approval/instances/req-2/resume'));
     const terminate = await body(post('/workflows/approval/instances/req-3/terminate'));
     const restart = await body(post('/workflows/approval/instances/req-3/restart'));
+    // Restarted, req-3 is queued again: only `force` deletes it.
+    const deleted = await body(del('/workflows/approval/instances/req-3?force=true'));
     // A finished instance with an output: the parent starts its child and waits for its report.
     await post('/workflows/parent/instances', { id: 'report-1', params: { task: 'report' } });
     for (let i = 0; i < 4; i++) await tick();
@@ -67,6 +70,7 @@ export async function collectApiExamples(): Promise<ApiExamples> {
       ROUTE_NOT_FOUND: await error(get('/workflows/approval/things')),
       INSTANCE_ID_ALREADY_EXISTS: await error(post('/workflows/approval/instances', { id: 'req-1', params: { requester: 'ada', amount: 120 } })),
       INSTANCE_TERMINAL: await error(post('/workflows/parent/instances/report-1/pause')),
+      INSTANCE_NOT_TERMINAL: await error(del('/workflows/approval/instances/req-2')),
       PAYLOAD_TOO_LARGE: await error(post('/workflows/approval/instances/req-2/events', { type: 'approval', payload: 'x'.repeat(1024 * 1024) })),
       UNAUTHORIZED: await error(guardedHttp.get(`${BASE}/workflows`)),
       FORBIDDEN: await error(guardedHttp.get(`${BASE}/workflows`).set({ ...auth, 'x-example': 'deny' })),
@@ -75,7 +79,7 @@ export async function collectApiExamples(): Promise<ApiExamples> {
       DATABASE_UNAVAILABLE: unavailableEnvelope(),
     };
     return {
-      responses: { workflows, list, create, batch, waiting, complete, history, pause, resume, restart, terminate, sent, tick: tickAnswer },
+      responses: { workflows, list, create, batch, waiting, complete, history, pause, resume, restart, terminate, delete: deleted, sent, tick: tickAnswer },
       errors,
     };
   } finally {

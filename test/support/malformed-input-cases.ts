@@ -28,6 +28,7 @@ export const CODE_STATUS: Record<string, number> = {
   ROUTE_NOT_FOUND: 404,
   INSTANCE_ID_ALREADY_EXISTS: 409,
   INSTANCE_TERMINAL: 409,
+  INSTANCE_NOT_TERMINAL: 409,
   PAYLOAD_TOO_LARGE: 413,
   RUNNER_TICK_DISABLED: 403,
   INTERNAL_ERROR: 500,
@@ -121,7 +122,7 @@ const NON_JSON: [string, string, string][] = [
 
 interface Route {
   key: string;
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: string;
   /** A valid body (POST routes): what the route would accept, were it not for the fault under test. */
   body?: Record<string, unknown>;
@@ -194,6 +195,16 @@ const ROUTES: Route[] = [
     deepBody: (deep) => `{"maxInstances":${deep}}`,
     huge: () => ({ maxInstances: 1, padding: HUGE_TEXT }),
   },
+  {
+    key: 'DELETE instance',
+    method: 'delete',
+    path: `${I}/${PRE}`,
+    body: {},
+    pathFor: instancePath(''),
+    at: (id) => `${I}/${id}`,
+    deepBody: (deep) => `{"unexpected":${deep}}`,
+    huge: () => ({ padding: HUGE_TEXT }),
+  },
   ...(['pause', 'resume', 'restart', 'terminate'] as const).map(
     (action): Route => ({
       key: `POST ${action}`,
@@ -240,7 +251,7 @@ function genericCases(route: Route): Case[] {
     issues: true,
     mentions: 'unexpected',
   });
-  if (method === 'post') {
+  if (method !== 'get') {
     cases.push({
       name: `${key} · unknown body field`,
       method,
@@ -544,8 +555,9 @@ function pathCases(): Case[] {
     ['encoded slash', 'a%2Fb', 'INVALID_INSTANCE_ID'],
     ['non-ASCII', 'caf%C3%A9', 'INVALID_INSTANCE_ID'],
   ];
-  const routes: [string, 'get' | 'post', string, unknown][] = [
+  const routes: [string, 'get' | 'post' | 'delete', string, unknown][] = [
     ['GET instance', 'get', '', undefined],
+    ['DELETE instance', 'delete', '', undefined],
     ['GET history', 'get', '/history', undefined],
     ['POST pause', 'post', '/pause', undefined],
     ['POST resume', 'post', '/resume', undefined],
@@ -569,7 +581,6 @@ function unknownRouteCases(): Case[] {
     ['get', `/workflows/${WF}`],
     ['put', `${I}/${PRE}`],
     ['patch', `${I}/${PRE}`],
-    ['delete', `${I}/${PRE}`],
     ['post', `${I}/${PRE}`],
     ['get', `${I}/${PRE}/pause`],
     ['post', `${I}/${PRE}/explode`],
@@ -623,7 +634,20 @@ function transportCases(): Case[] {
   ];
 }
 
-const MANAGEMENT = /^POST (pause|resume|restart|terminate)$/;
+/** A live instance is not deleted: refused whatever else is wrong or right with the request. */
+function deleteCases(): Case[] {
+  const del = (name: string, query: string | undefined, code: string, extra: Partial<Case> = {}): Case => {
+    const target = `t-delete-${slug(name)}`;
+    return { name: `DELETE instance · ${name}`, method: 'delete', path: `${I}/${target}`, target, query, code, ...extra };
+  };
+  return [
+    del('live, without force', undefined, 'INSTANCE_NOT_TERMINAL'),
+    del('live, force=false', 'force=false', 'INSTANCE_NOT_TERMINAL'),
+    ...['yes', '1', '', 'TRUE', 'true&force=true'].map((value) => del(`force=${value}`, `force=${value}`, 'VALIDATION_ERROR', { issues: true, mentions: 'force' })),
+  ];
+}
+
+const MANAGEMENT = /^(POST (pause|resume|restart|terminate)|DELETE instance)$/;
 
 /**
  * Cases that, were they wrongly accepted, would change the instance (pause, resume, restart,
@@ -637,6 +661,7 @@ export const CASES: Case[] = [
   ...tickCases(),
   ...listQueryCases(),
   ...historyQueryCases(),
+  ...deleteCases(),
   ...pathCases(),
   ...unknownRouteCases(),
   ...transportCases(),

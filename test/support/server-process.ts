@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { eventually } from './async';
 
 const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+const mainOf = (root: string) => join(root, 'dist', 'src', 'main.js');
 export const FIXTURE_WORKFLOWS = join(ROOT, 'test', 'fixtures', 'workflows');
 
 export interface ServerProcess {
@@ -17,7 +17,7 @@ export interface ServerProcess {
 }
 
 /** A port free right now: the system hands out one nobody listens on (any worker, any process). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -31,13 +31,14 @@ function freePort(): Promise<number> {
 /**
  * Starts the compiled standalone server (`npm run build` first; `npm test` does) on a free port
  * and waits until it answers. Another process may take the port between the probe and the
- * server's listen: then it starts again on another one.
+ * server's listen: then it starts again on another one. `root` is where the package is (its
+ * `dist/src/main.js` is started there), this repository unless given.
  */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" before these tests`);
+export async function startServer(env: Record<string, string>, root = ROOT): Promise<ServerProcess> {
+  if (!existsSync(mainOf(root))) throw new Error(`${mainOf(root)} is missing: run "npm run build" before these tests`);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startServerOn(await freePort(), env);
+      return await startServerOn(await freePort(), env, root);
     } catch (error) {
       if (!(error instanceof PortTaken) || attempt >= 5) throw error;
     }
@@ -46,10 +47,11 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
 
 class PortTaken extends Error {}
 
-async function startServerOn(port: number, env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: { ...process.env, EXAMPLES: 'false', WORKFLOWS_PATH: FIXTURE_WORKFLOWS, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+async function startServerOn(port: number, env: Record<string, string>, root: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [mainOf(root)], {
+    cwd: root,
+    // Readable lines (their quotes unescaped), as most tests read them; the log tests ask for json.
+    env: { ...process.env, EXAMPLES: 'false', WORKFLOWS_PATH: FIXTURE_WORKFLOWS, LOG_LEVEL: 'warn', LOG_FORMAT: 'pretty', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -82,4 +84,34 @@ async function startServerOn(port: number, env: Record<string, string>): Promise
 export async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
+}
+
+/**
+ * Runs the compiled server with `env` (over the defaults startServer uses) until it exits, as a
+ * start-up that fails does; fails the test if it is still running after `timeoutMs`.
+ */
+export async function runServerToExit(env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const main = mainOf(ROOT);
+  if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" before these tests`);
+  const child = spawn(process.execPath, [main], {
+    cwd: ROOT,
+    env: { ...process.env, EXAMPLES: 'false', WORKFLOWS_PATH: FIXTURE_WORKFLOWS, PORT: String(await freePort()), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.on('close', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+/** The JSON log lines in a server's output (LOG_FORMAT=json), in order. */
+export function jsonLines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }

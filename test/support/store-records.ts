@@ -38,6 +38,7 @@ export function instanceRecord(instanceId: string, fields: Partial<InstanceRecor
     updatedAt: T0,
     startedAt: null,
     completedAt: null,
+    traceParent: null,
     ...fields,
   };
 }

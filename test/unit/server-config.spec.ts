@@ -1,12 +1,13 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadServerConfig, type ServerConfig } from '../../src/config/server-config';
+import { ConfigurationError, parseServerEnvironment as loadServerConfig, type ServerConfig } from '../../src/config/server-config';
 import { dataSourceOptions, DEFAULT_SQLITE_PATH } from '../../src/persistence/data-source-options';
 
-/** The standalone server's environment variables. */
+/** The standalone server's environment (README, Configuration). */
 
 const DEFAULTS: ServerConfig = {
   port: 3000,
+  host: '0.0.0.0',
   basePath: '/api/workflows',
   databaseUrl: undefined,
   workflowsPaths: [],
@@ -17,11 +18,17 @@ const DEFAULTS: ServerConfig = {
   docsPublic: false,
   http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 },
   logLevel: 'info',
+  logFormat: 'json',
+  logPayloads: false,
   cursorSecret: undefined,
+  health: { checkTimeoutMs: 2000 },
+  metrics: { token: undefined, refreshIntervalMs: 15_000 },
+  retention: { period: undefined, intervalMs: 60_000, batchSize: 500 },
 };
 
 const VARIABLES = [
   'PORT',
+  'HOST',
   'BASE_PATH',
   'DATABASE_URL',
   'WORKFLOWS_PATH',
@@ -37,7 +44,17 @@ const VARIABLES = [
   'HTTP_HEADERS_TIMEOUT_MS',
   'HTTP_REQUEST_TIMEOUT_MS',
   'LOG_LEVEL',
+  'LOG_FORMAT',
+  'LOG_PAYLOADS',
   'CURSOR_SECRET',
+  'HEALTH_CHECK_TIMEOUT_MS',
+  'METRICS_TOKEN',
+  'METRICS_REFRESH_INTERVAL_MS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_SERVICE_NAME',
+  'RETENTION_PERIOD',
+  'RETENTION_INTERVAL_MS',
+  'RETENTION_BATCH_SIZE',
 ];
 
 /** The message `loadServerConfig(env)` throws with; fails the test when it does not throw an Error. */
@@ -48,7 +65,7 @@ function errorOf(env: Record<string, string | undefined>): string {
   } catch (error) {
     thrown = error;
   }
-  expect(thrown).toBeInstanceOf(Error);
+  expect(thrown).toBeInstanceOf(ConfigurationError);
   return (thrown as Error).message;
 }
 
@@ -114,6 +131,12 @@ describe('loadServerConfig: every variable parsed', () => {
     ['LOG_LEVEL', 'error', { logLevel: 'error' }],
     ['LOG_LEVEL', 'info', { logLevel: 'info' }],
     ['CURSOR_SECRET', 'a-cursor-secret-of-some-length', { cursorSecret: 'a-cursor-secret-of-some-length' }],
+    ['HOST', '127.0.0.1', { host: '127.0.0.1' }],
+    ['HOST', '::1', { host: '::1' }],
+    ['HOST', 'workflows.internal', { host: 'workflows.internal' }],
+    ['LOG_FORMAT', 'pretty', { logFormat: 'pretty' }],
+    ['LOG_FORMAT', 'json', { logFormat: 'json' }],
+    ['LOG_PAYLOADS', 'true', { logPayloads: true }],
   ] as [string, string, Partial<ServerConfig>][])('%s=%s', (name, value, expected) => {
     expect(loadServerConfig({ [name]: value })).toEqual({ ...DEFAULTS, ...expected });
   });
@@ -137,9 +160,21 @@ describe('loadServerConfig: every variable parsed', () => {
       HTTP_REQUEST_TIMEOUT_MS: '4000',
       LOG_LEVEL: 'warn',
       CURSOR_SECRET: '0123456789abcdef0123',
+      HOST: '127.0.0.1',
+      LOG_FORMAT: 'pretty',
+      LOG_PAYLOADS: 'true',
+      HEALTH_CHECK_TIMEOUT_MS: '500',
+      METRICS_TOKEN: 'scraper',
+      METRICS_REFRESH_INTERVAL_MS: '60000',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      OTEL_SERVICE_NAME: 'billing-workflows',
+      RETENTION_PERIOD: '30 days',
+      RETENTION_INTERVAL_MS: '120000',
+      RETENTION_BATCH_SIZE: '100',
     });
     expect(config).toEqual({
       port: 4000,
+      host: '127.0.0.1',
       basePath: '/wf',
       databaseUrl: 'postgres://u@h/db',
       workflowsPaths: ['one', 'two'],
@@ -150,8 +185,32 @@ describe('loadServerConfig: every variable parsed', () => {
       docsPublic: true,
       http: { headersTimeoutMs: 2000, requestTimeoutMs: 4000 },
       logLevel: 'warn',
+      logFormat: 'pretty',
+      logPayloads: true,
       cursorSecret: '0123456789abcdef0123',
+      health: { checkTimeoutMs: 500 },
+      metrics: { token: 'scraper', refreshIntervalMs: 60_000 },
+      otlp: { endpoint: 'http://127.0.0.1:4318', serviceName: 'billing-workflows' },
+      retention: { period: '30 days', intervalMs: 120_000, batchSize: 100 },
     });
+  });
+
+  it("a wrong DATABASE_URL is named without its password", () => {
+    const message = errorOf({ DATABASE_URL: 'postgress://app:S3cr3t@db/x' });
+    expect(message).toMatch(/^DATABASE_URL must be /);
+    expect(message).toContain('"postgress://app:***@db/x"');
+    expect(message).not.toContain('S3cr3t');
+  });
+
+  it('RETENTION_PERIOD must be a duration or forever', () => {
+    expect(loadServerConfig({ RETENTION_PERIOD: 'forever' }).retention.period).toBe('forever');
+    expect(errorOf({ RETENTION_PERIOD: 'a while' })).toBe('RETENTION_PERIOD must be a duration like "30 days" (at most 100 years) or "forever" (got "a while")');
+  });
+
+  it('OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL', () => {
+    expect(errorOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toBe(
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL like http://collector:4318 (got "collector:4318")',
+    );
   });
 
   it('DATABASE_URL postgres://… selects PostgreSQL with that URL', () => {
@@ -196,6 +255,10 @@ describe('loadServerConfig: invalid values stop start-up with a message naming t
     ['RUNNER_SHUTDOWN_GRACE_MS', '-1'],
     ['ENABLE_RUNNER_TICK', 'on'],
     ['LOG_LEVEL', 'loud'],
+    ['HOST', 'not a host'],
+    ['HOST', 'http://example.com'],
+    ['LOG_FORMAT', 'yaml'],
+    ['LOG_PAYLOADS', 'maybe'],
   ])('%s=%s', (name, value) => {
     const message = errorOf({ [name]: value });
     expect(message).toContain(name);
@@ -206,7 +269,7 @@ describe('loadServerConfig: invalid values stop start-up with a message naming t
     }
   });
 
-  it('several bad values are all listed in one message', () => {
+  it('several bad values are all listed in one line', () => {
     const bad = {
       PORT: 'abc',
       RUNNER_ENABLED: 'yes',
@@ -222,13 +285,36 @@ describe('loadServerConfig: invalid values stop start-up with a message naming t
     }
     expect(message).not.toContain('AUTH_TOKEN');
     expect(message).not.toContain('EXAMPLES');
-    // Each bad variable on a line of its own.
-    const lines = message.split('\n');
-    for (const name of Object.keys(bad)) expect(lines.filter((line) => line.includes(`${name}=`)).length).toBeGreaterThanOrEqual(1);
+    expect(message).not.toContain('\n');
+    expect(message.split('; ')).toHaveLength(Object.keys(bad).length);
+  });
+
+  it('LOG_FORMAT defaults to pretty when stdout is a terminal', () => {
+    expect(loadServerConfig({}, { stdoutIsTerminal: true }).logFormat).toBe('pretty');
+    expect(loadServerConfig({ LOG_FORMAT: 'json' }, { stdoutIsTerminal: true }).logFormat).toBe('json');
   });
 
   it('the message does not leak AUTH_TOKEN when only another variable is wrong', () => {
     const message = errorOf({ PORT: 'abc', AUTH_TOKEN: 'super-secret-token' });
     expect(message).not.toContain('super-secret-token');
+  });
+});
+
+describe('parseServerEnvironment: one message per kind of variable', () => {
+  test.each([
+    ['a whole number', { PORT: 'abc' }, 'PORT must be a whole number from 0 to 65535 (got "abc")'],
+    ['a boolean', { RUNNER_ENABLED: 'yes' }, 'RUNNER_ENABLED must be true or false (got "yes")'],
+    ['an enum', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, verbose (got "loud")'],
+    ['a URL', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be postgres://user@host:port/database, postgresql://… or sqlite:<path> (got "mysql://x")'],
+    ['a duration in ms', { RUNNER_LEASE_MS: '5s' }, 'RUNNER_LEASE_MS must be a duration in whole milliseconds from 1000 to 3600000 (got "5s")'],
+    ['a secret too short, its value never repeated', { CURSOR_SECRET: 'short' }, 'CURSOR_SECRET must be at least 16 characters long (got 5 characters)'],
+    ['an address', { HOST: 'no such host!' }, 'HOST must be an IP address or a host name (got "no such host!")'],
+    [
+      'two timeouts that contradict each other',
+      { HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '4000' },
+      'HTTP_HEADERS_TIMEOUT_MS must not be greater than HTTP_REQUEST_TIMEOUT_MS (got 5000 and 4000)',
+    ],
+  ])('%s', (_kind, env, message) => {
+    expect(errorOf(env)).toBe(message);
   });
 });

@@ -1,5 +1,8 @@
 import type { ManagementAction } from '../../engine/lifecycle/transitions';
 
+/** What `authorizeManagement` is asked about: one of the status actions, or deleting the instance. */
+export type ManagedAction = ManagementAction | 'delete';
+
 /** What every hook receives: the request as it arrived (before validation). */
 export interface RequestContext {
   method: string;
@@ -11,8 +14,12 @@ export interface RequestContext {
   body: unknown;
 }
 
-/** Allow by returning nothing or `true`; deny with `false` (403) or by throwing an HttpException. */
-export type HookResult = void | boolean | Promise<void | boolean>;
+/**
+ * Allow by returning nothing, `true`, or `{ principal }` (who is acting, for the audit trail);
+ * deny with `false` (403) or by throwing an HttpException.
+ */
+export type HookDecision = void | boolean | { principal: string };
+export type HookResult = HookDecision | Promise<HookDecision>;
 
 export interface AuthorizationHooks {
   /** Runs for every route, before the route's own hook. */
@@ -21,8 +28,8 @@ export interface AuthorizationHooks {
   authorizeInstanceCreation?(
     context: RequestContext & { workflowName: string; instances: { id?: unknown; params?: unknown }[] },
   ): HookResult;
-  /** pause, resume, restart, terminate. */
-  authorizeManagement?(context: RequestContext & { workflowName: string; instanceId: string; action: ManagementAction }): HookResult;
+  /** pause, resume, restart, terminate, delete. */
+  authorizeManagement?(context: RequestContext & { workflowName: string; instanceId: string; action: ManagedAction }): HookResult;
   authorizeSendEvent?(
     context: RequestContext & { workflowName: string; instanceId: string; eventType: unknown; payload: unknown },
   ): HookResult;

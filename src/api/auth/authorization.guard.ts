@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { HttpApiError } from '../http-server/http-error-codes';
 import { WORKFLOWS_OPTIONS, type ResolvedWorkflowsOptions } from '../../workflows-module-options';
 import type { AuthorizationHooks, AuthorizationKind, HookResult, RequestContext } from './authorization-hooks';
+import { setPrincipal } from './principal';
 import { ROUTE_AUTHORIZATION, type RouteAuthorization } from './route-authorization';
 
 type HookCall = (hooks: AuthorizationHooks, context: RequestContext, route: RouteAuthorization) => HookResult;
@@ -31,9 +32,16 @@ const DEDICATED: Record<AuthorizationKind, HookCall> = {
   runnerTick: (hooks, c) => hooks.authorizeRunnerTick?.({ ...c, options: c.body ?? {} }),
 };
 
-/** A hook returning `false` is a 403; a hook throwing an HttpException answers with that exception. */
-async function allow(result: HookResult): Promise<true> {
-  if ((await result) === false) throw new HttpApiError('FORBIDDEN', 'Not allowed');
+/**
+ * A hook returning `false` is a 403; a hook throwing an HttpException answers with that exception.
+ * A principal it returns is the request's from then on (the route's hook may name a narrower one).
+ */
+async function allow(result: HookResult, execution: ExecutionContext): Promise<true> {
+  const decision = await result;
+  if (decision === false) throw new HttpApiError('FORBIDDEN', 'Not allowed');
+  if (typeof decision === 'object' && decision !== null && typeof decision.principal === 'string') {
+    setPrincipal(execution.switchToHttp().getRequest<Request>(), decision.principal);
+  }
   return true;
 }
 
@@ -43,7 +51,7 @@ export class RequestAuthorizationGuard implements CanActivate {
   constructor(@Inject(WORKFLOWS_OPTIONS) private readonly options: ResolvedWorkflowsOptions) {}
 
   canActivate(execution: ExecutionContext): Promise<boolean> {
-    return allow(this.options.authorization?.authorizeRequest?.(requestContext(execution)));
+    return allow(this.options.authorization?.authorizeRequest?.(requestContext(execution)), execution);
   }
 }
 
@@ -59,7 +67,7 @@ export class RouteAuthorizationGuard implements CanActivate {
     const hooks = this.options.authorization;
     if (!hooks) return Promise.resolve(true);
     const route = this.reflector.get<RouteAuthorization>(ROUTE_AUTHORIZATION, execution.getHandler());
-    return allow(DEDICATED[route.kind](hooks, requestContext(execution), route));
+    return allow(DEDICATED[route.kind](hooks, requestContext(execution), route), execution);
   }
 }
 

@@ -1,5 +1,4 @@
-import type { ManagementAction } from '../../engine/lifecycle/transitions';
-import type { AuthorizationKind } from './authorization-hooks';
+import type { AuthorizationKind, ManagedAction } from './authorization-hooks';
 
 export const ROUTE_AUTHORIZATION = 'workflows:route-authorization';
 
@@ -7,7 +6,7 @@ export const ROUTE_AUTHORIZATION = 'workflows:route-authorization';
 export interface RouteAuthorization {
   kind: AuthorizationKind;
   /** Management routes: the action the hook is asked about. */
-  action?: ManagementAction;
+  action?: ManagedAction;
   /** Creation routes: the body is a batch (`{ instances: [...] }`), not one instance. */
   batch?: boolean;
 }

@@ -17,6 +17,7 @@ export interface ApiExamples {
     resume: unknown;
     restart: unknown;
     terminate: unknown;
+    delete: unknown;
     sent: unknown;
     tick: unknown;
   };

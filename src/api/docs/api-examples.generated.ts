@@ -70,19 +70,19 @@ export const API_EXAMPLES: ApiExamples = {
           "details": {
             "status": "queued"
           },
-          "createdAt": "2026-12-02T01:43:09.272Z",
-          "updatedAt": "2026-12-02T01:43:09.272Z"
+          "createdAt": "2026-12-02T02:11:26.914Z",
+          "updatedAt": "2026-12-02T02:11:26.914Z"
         },
         {
           "id": "req-2",
           "details": {
             "status": "queued"
           },
-          "createdAt": "2026-12-02T01:43:09.272Z",
-          "updatedAt": "2026-12-02T01:43:09.272Z"
+          "createdAt": "2026-12-02T02:11:26.914Z",
+          "updatedAt": "2026-12-02T02:11:26.914Z"
         }
       ],
-      "cursor": "eyJzIjoiaW5zdGFuY2VzOmFwcHJvdmFsOioiLCJwIjp7ImNyZWF0ZWRBdCI6MTc5NjE3NTc4OTI3MiwiaW5zdGFuY2VJZCI6InJlcS0yIn0sIm4iOjIsIm8iOiJkZXNjIn0.hqbf3HDPIg22jw-MXTqfg5xjs4vi6hnvmx8Oee-FBvI",
+      "cursor": "eyJzIjoiaW5zdGFuY2VzOmFwcHJvdmFsOioiLCJwIjp7ImNyZWF0ZWRBdCI6MTc5NjE3NzQ4NjkxNCwiaW5zdGFuY2VJZCI6InJlcS0yIn0sIm4iOjIsIm8iOiJkZXNjIn0.-yjPP0Ce-V93sPlOooThjJwCB59OWidTP6oz4_AU5JM",
       "hasNextPage": true
     },
     "create": {
@@ -120,9 +120,9 @@ export const API_EXAMPLES: ApiExamples = {
           "amount": 120
         },
         "pauseRequested": false,
-        "createdAt": "2026-12-02T01:43:09.147Z",
-        "updatedAt": "2026-12-02T01:43:09.184Z",
-        "startedAt": "2026-12-02T01:43:09.166Z",
+        "createdAt": "2026-12-02T02:11:26.833Z",
+        "updatedAt": "2026-12-02T02:11:26.864Z",
+        "startedAt": "2026-12-02T02:11:26.849Z",
         "completedAt": null,
         "currentStep": {
           "stepKey": "wait for decision",
@@ -133,7 +133,7 @@ export const API_EXAMPLES: ApiExamples = {
           "maxAttempts": 1,
           "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T02:43:09.182Z",
+          "wakeAt": "2026-12-02T03:11:26.861Z",
           "waitEventType": "approval"
         }
       }
@@ -154,10 +154,10 @@ export const API_EXAMPLES: ApiExamples = {
           "task": "report"
         },
         "pauseRequested": false,
-        "createdAt": "2026-12-02T01:43:09.342Z",
-        "updatedAt": "2026-12-02T01:43:09.392Z",
-        "startedAt": "2026-12-02T01:43:09.350Z",
-        "completedAt": "2026-12-02T01:43:09.392Z",
+        "createdAt": "2026-12-02T02:11:26.967Z",
+        "updatedAt": "2026-12-02T02:11:26.999Z",
+        "startedAt": "2026-12-02T02:11:26.972Z",
+        "completedAt": "2026-12-02T02:11:26.999Z",
         "currentStep": {
           "stepKey": "wait for child",
           "name": "wait for child",
@@ -167,7 +167,7 @@ export const API_EXAMPLES: ApiExamples = {
           "maxAttempts": 1,
           "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T02:43:09.362Z",
+          "wakeAt": "2026-12-02T03:11:26.977Z",
           "waitEventType": "child-done"
         }
       }
@@ -176,7 +176,7 @@ export const API_EXAMPLES: ApiExamples = {
       "runNumber": 0,
       "steps": [
         {
-          "id": "6fee808c-9a7e-456a-99f1-5ab1cd22f1f2",
+          "id": "92add83e-2a4f-4ad9-8450-11e8e4bb00dc",
           "runNumber": 0,
           "stepKey": "cooling off",
           "name": "cooling off",
@@ -186,14 +186,14 @@ export const API_EXAMPLES: ApiExamples = {
           "maxAttempts": 1,
           "timeoutMs": null,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T01:43:14.235Z",
+          "wakeAt": "2026-12-02T02:11:31.895Z",
           "waitEventType": null,
           "result": null,
-          "createdAt": "2026-12-02T01:43:09.235Z",
-          "updatedAt": "2026-12-02T01:43:09.235Z"
+          "createdAt": "2026-12-02T02:11:26.895Z",
+          "updatedAt": "2026-12-02T02:11:26.895Z"
         },
         {
-          "id": "fcdaf95d-c8e3-4ce5-9f4d-f379d2e0feaf",
+          "id": "9757fbc3-950b-4db1-9b27-10d44c719df8",
           "runNumber": 0,
           "stepKey": "wait for decision",
           "name": "wait for decision",
@@ -203,7 +203,7 @@ export const API_EXAMPLES: ApiExamples = {
           "maxAttempts": 1,
           "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T02:43:09.182Z",
+          "wakeAt": "2026-12-02T03:11:26.861Z",
           "waitEventType": "approval",
           "result": {
             "type": "approval",
@@ -211,13 +211,13 @@ export const API_EXAMPLES: ApiExamples = {
               "approved": true,
               "approver": "grace"
             },
-            "timestamp": "2026-12-02T01:43:09.219Z"
+            "timestamp": "2026-12-02T02:11:26.884Z"
           },
-          "createdAt": "2026-12-02T01:43:09.182Z",
-          "updatedAt": "2026-12-02T01:43:09.232Z"
+          "createdAt": "2026-12-02T02:11:26.861Z",
+          "updatedAt": "2026-12-02T02:11:26.893Z"
         },
         {
-          "id": "d30ce7b5-4dca-49a3-b885-70bda4201d88",
+          "id": "802a9702-8fba-4f9d-b331-ba4a2bb30239",
           "runNumber": 0,
           "stepKey": "record request",
           "name": "record request",
@@ -232,10 +232,10 @@ export const API_EXAMPLES: ApiExamples = {
           "result": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T01:43:09.147Z"
+            "receivedAt": "2026-12-02T02:11:26.833Z"
           },
-          "createdAt": "2026-12-02T01:43:09.176Z",
-          "updatedAt": "2026-12-02T01:43:09.176Z"
+          "createdAt": "2026-12-02T02:11:26.857Z",
+          "updatedAt": "2026-12-02T02:11:26.857Z"
         }
       ],
       "stepsHasNextPage": false,
@@ -248,8 +248,8 @@ export const API_EXAMPLES: ApiExamples = {
             "approved": true,
             "approver": "grace"
           },
-          "createdAt": "2026-12-02T01:43:09.219Z",
-          "deliveredAt": "2026-12-02T01:43:09.232Z",
+          "createdAt": "2026-12-02T02:11:26.884Z",
+          "deliveredAt": "2026-12-02T02:11:26.893Z",
           "consumedByStepKey": "wait for decision"
         }
       ],
@@ -266,10 +266,10 @@ export const API_EXAMPLES: ApiExamples = {
           "data": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T01:43:09.147Z"
+            "receivedAt": "2026-12-02T02:11:26.833Z"
           },
           "isReplay": true,
-          "createdAt": "2026-12-02T01:43:09.231Z"
+          "createdAt": "2026-12-02T02:11:26.893Z"
         },
         {
           "id": "2",
@@ -282,10 +282,10 @@ export const API_EXAMPLES: ApiExamples = {
           "data": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T01:43:09.147Z"
+            "receivedAt": "2026-12-02T02:11:26.833Z"
           },
           "isReplay": false,
-          "createdAt": "2026-12-02T01:43:09.182Z"
+          "createdAt": "2026-12-02T02:11:26.861Z"
         },
         {
           "id": "1",
@@ -297,7 +297,7 @@ export const API_EXAMPLES: ApiExamples = {
           "message": "Run 0 started",
           "data": null,
           "isReplay": false,
-          "createdAt": "2026-12-02T01:43:09.170Z"
+          "createdAt": "2026-12-02T02:11:26.854Z"
         }
       ],
       "logsHasNextPage": false
@@ -330,6 +330,11 @@ export const API_EXAMPLES: ApiExamples = {
         "status": "terminated"
       }
     },
+    "delete": {
+      "ok": true,
+      "id": "req-3",
+      "deleted": true
+    },
     "sent": {
       "status": {
         "status": "queued"
@@ -337,12 +342,12 @@ export const API_EXAMPLES: ApiExamples = {
       "event": {
         "id": "decision-req-1",
         "type": "approval",
-        "createdAt": "2026-12-02T01:43:09.219Z"
+        "createdAt": "2026-12-02T02:11:26.884Z"
       }
     },
     "tick": {
       "processed": 1,
-      "nextWakeAt": "2026-12-02T01:43:14.235Z"
+      "nextWakeAt": "2026-12-02T02:11:31.895Z"
     }
   },
   "errors": {
@@ -404,6 +409,13 @@ export const API_EXAMPLES: ApiExamples = {
       "code": "INSTANCE_TERMINAL",
       "details": {
         "status": "complete"
+      }
+    },
+    "INSTANCE_NOT_TERMINAL": {
+      "message": "Cannot delete instance \"req-2\": it is waiting; terminate it first, or delete with force",
+      "code": "INSTANCE_NOT_TERMINAL",
+      "details": {
+        "status": "waiting"
       }
     },
     "PAYLOAD_TOO_LARGE": {

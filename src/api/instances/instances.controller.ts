@@ -1,14 +1,17 @@
-import { applyDecorators, Body, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Delete, Get, Headers, HttpCode, HttpStatus, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { ManagementAction } from '../../engine/lifecycle/transitions';
 import { WorkflowsClient } from '../../engine/workflows-client';
+import { WORKFLOW_TRACING, type WorkflowTracing } from '../../observability/tracing/workflow-tracing';
 import { Authorize } from '../auth/authorize.decorator';
 import { API_EXAMPLES } from '../docs/api-examples.generated';
 import { ApiErrors } from '../docs/api-errors.decorator';
 import { ActionResultDto, InstanceRefDto } from '../docs/instance-details.dto';
 import { ApiInstanceParams, ApiWorkflowNameParam } from '../docs/path-params';
+import { ApiTraceParentHeader } from '../docs/trace-parent-header';
 import { WorkflowsApiController } from '../workflows-api-controller.decorator';
 import { BatchCreatedDto, CreateBatchDto, CreateInstanceDto } from './dto/create-instance.dto';
+import { DeletedInstanceDto, DeleteInstanceQueryDto } from './dto/delete-instance.dto';
 import { InstanceDto, InstancePageDto } from './dto/instance-page.dto';
 import { ListInstancesQueryDto } from './dto/list-instances.query.dto';
 import { NoBodyDto, NoQueryDto } from '../validation/no-input.dto';
@@ -37,7 +40,10 @@ function ManagementRoute(action: ManagementAction, summary: string) {
 
 @WorkflowsApiController('workflows/:workflowName/instances', 'instances')
 export class InstancesController {
-  constructor(private readonly client: WorkflowsClient) {}
+  constructor(
+    private readonly client: WorkflowsClient,
+    @Inject(WORKFLOW_TRACING) private readonly tracing: WorkflowTracing,
+  ) {}
 
   @Get()
   @Authorize({ kind: 'read' })
@@ -53,6 +59,7 @@ export class InstancesController {
   @Authorize({ kind: 'creation' })
   @ApiOperation({ summary: 'Create an instance', description: 'Queues a new instance; the runner picks it up at once.' })
   @ApiWorkflowNameParam()
+  @ApiTraceParentHeader()
   // No id in the example: "Try it out" then creates a new instance every time.
   @ApiBody({ type: CreateInstanceDto, examples: { approval: { summary: 'An approval request', value: { params: { requester: 'ada', amount: 120 } } } } })
   @ApiCreatedResponse({ type: InstanceRefDto, example: API_EXAMPLES.responses.create })
@@ -64,8 +71,13 @@ export class InstancesController {
     'INSTANCE_ID_ALREADY_EXISTS',
     'PAYLOAD_TOO_LARGE',
   )
-  create(@Param('workflowName') workflowName: string, @Body() body: CreateInstanceDto, @Query() _query: NoQueryDto) {
-    return this.client.create(workflowName, body);
+  create(
+    @Param('workflowName') workflowName: string,
+    @Body() body: CreateInstanceDto,
+    @Query() _query: NoQueryDto,
+    @Headers('traceparent') traceParent: string | undefined,
+  ) {
+    return this.client.create(workflowName, body, { traceParent: this.tracing.requestTraceParent(traceParent) });
   }
 
   @Post('batch')
@@ -75,6 +87,7 @@ export class InstancesController {
     description: 'All or nothing on invalid input (`details.index` names the item); ids that exist or repeat are skipped.',
   })
   @ApiWorkflowNameParam()
+  @ApiTraceParentHeader()
   @ApiBody({ type: CreateBatchDto })
   @ApiCreatedResponse({ type: BatchCreatedDto, example: API_EXAMPLES.responses.batch })
   @ApiErrors('VALIDATION_ERROR', 'INVALID_INSTANCE_ID', 'WORKFLOW_PARAMS_INVALID', 'WORKFLOW_NOT_FOUND', 'PAYLOAD_TOO_LARGE')
@@ -82,8 +95,10 @@ export class InstancesController {
     @Param('workflowName') workflowName: string,
     @Body() body: CreateBatchDto,
     @Query() _query: NoQueryDto,
+    @Headers('traceparent') traceParent: string | undefined,
   ): Promise<BatchCreatedDto> {
-    return { instances: await this.client.createBatch(workflowName, body.instances) };
+    const options = { traceParent: this.tracing.requestTraceParent(traceParent) };
+    return { instances: await this.client.createBatch(workflowName, body.instances, options) };
   }
 
   @Get(':instanceId')
@@ -140,6 +155,26 @@ export class InstancesController {
     @Body() _body: NoBodyDto,
   ) {
     return this.act('terminate', workflowName, instanceId);
+  }
+
+  @Delete(':instanceId')
+  @Authorize({ kind: 'management', action: 'delete' })
+  @ApiOperation({
+    summary: 'Delete an instance',
+    description:
+      'Deletes a finished instance (complete, errored, terminated) with the steps, events and logs of all its runs, in one transaction. ' +
+      'A live instance is refused with 409 `INSTANCE_NOT_TERMINAL` unless `force=true`, which terminates it first (a step in flight is discarded).',
+  })
+  @ApiInstanceParams()
+  @ApiOkResponse({ type: DeletedInstanceDto, example: API_EXAMPLES.responses.delete })
+  @ApiErrors('VALIDATION_ERROR', 'INVALID_INSTANCE_ID', 'WORKFLOW_NOT_FOUND', 'INSTANCE_NOT_FOUND', 'INSTANCE_NOT_TERMINAL')
+  async delete(
+    @Param('workflowName') workflowName: string,
+    @Param('instanceId') instanceId: string,
+    @Query() query: DeleteInstanceQueryDto,
+    @Body() _body: NoBodyDto,
+  ): Promise<DeletedInstanceDto> {
+    return { ok: true, ...(await this.client.delete(workflowName, instanceId, { force: query.force })) };
   }
 
   private async act(action: ManagementAction, workflowName: string, instanceId: string): Promise<ActionResultDto> {

@@ -3,7 +3,7 @@ import type { CreateInstanceInput } from '../../client';
 import { type CliRuntime, withContext } from '../context';
 import { UsageError } from '../exit-codes';
 import { parseJsonArgument, readJsonFile } from '../options';
-import { paint, printJson } from '../output';
+import { paint, printJson, table } from '../output';
 import { instanceOptions } from './instances-read.command';
 
 /** The API's default batch limit; a server configured lower refuses larger batches with VALIDATION_ERROR. */
@@ -79,6 +79,18 @@ export function addWriteCommands(instances: Command, runtime: CliRuntime): void 
         }),
       );
   }
+
+  instanceOptions(instances.command('delete'))
+    .description('Delete a finished instance with the steps, events and logs of all its runs')
+    .option('--force', 'terminate the instance first if it has not finished (otherwise refused: INSTANCE_NOT_TERMINAL)')
+    .addHelpText('after', '\nExamples:\n  wf instances delete -w approval -i req-1\n  wf instances delete -w approval -i req-2 --force')
+    .action(
+      withContext(runtime, async (o: { workflow: string; id: string; force?: boolean }, { client, output, json }) => {
+        const result = await client.delete(o.workflow, o.id, { force: o.force });
+        if (json) return printJson(output, result);
+        table(output, ['ID', 'WORKFLOW', 'DELETED'], [[result.id, o.workflow, String(result.deleted)]]);
+      }),
+    );
 
   instanceOptions(instances.command('send-event'))
     .description('Send an event to an instance (stored durably; wakes a matching waitForEvent)')

@@ -1,5 +1,6 @@
 import { workflowNotFound } from '../errors';
 import { isValidWorkflowName } from '../identifiers';
+import { workflowRetentionMs } from '../retention/retention-period';
 import type { WorkflowsApi } from '../workflows-api';
 import { WorkflowEntrypoint, workflowOptionsOf } from './workflow-entrypoint';
 import type { WorkflowDefinition } from './types';
@@ -24,6 +25,8 @@ export class WorkflowRegistry {
     if (!isValidWorkflowName(definition.name)) {
       throw new Error(`Invalid workflow name ${JSON.stringify(definition.name)}: use 1-64 characters of [a-zA-Z0-9_-]`);
     }
+    // A wrong retention is a setting's fault: the process should not start with it.
+    if (definition.retention !== undefined) workflowRetentionMs({ name: definition.name, retention: definition.retention });
     if (this.byName.has(definition.name)) {
       throw new Error(`Duplicate workflow name "${definition.name}": workflow names must be unique`);
     }
@@ -68,6 +71,7 @@ export class WorkflowRegistry {
       description: definition.description,
       params: definition.params,
       paramsSchema: definition.paramsSchema,
+      retention: definition.retention,
       run: (event, step, context) => definition.run(event as never, step, context),
     };
   }

@@ -1,4 +1,5 @@
 import type { Duration } from '../durations';
+import type { RetentionPeriod } from '../retention/retention-period';
 import type { WorkflowsApi } from '../workflows-api';
 
 /** What a run receives as its first argument. */
@@ -77,5 +78,7 @@ export interface WorkflowDefinition<Params = unknown, Output = unknown> {
   params?: ParamsSchema;
   /** The params' JSON Schema, shown to those who start the workflow (a params class describes itself). */
   paramsSchema?: Record<string, unknown>;
+  /** How long its finished instances are kept (unset: the module's period, if any). */
+  retention?: RetentionPeriod;
   run: WorkflowRunFunction<Params, Output>;
 }

@@ -17,6 +17,7 @@ const ACTION_LOG: Partial<Record<InstanceStatus, string>> = {
 };
 
 type Managed = { instance: InstanceRecord; runnable: boolean };
+type Locked = Awaited<ReturnType<typeof lockInstance>>;
 
 /** pause, resume, terminate and restart, as the status table says. */
 export class InstanceManagement {
@@ -38,7 +39,7 @@ export class InstanceManagement {
         case 'newRun':
           return this.restart(tx, locked.instance);
         case 'to':
-          return this.move(tx, locked, transition, action);
+          return applyMove(tx, locked, transition, action, this.deps.clock.now());
       }
     });
     if (runnable) this.deps.onRunnable();
@@ -57,18 +58,22 @@ export class InstanceManagement {
     return { instance: { ...instance, ...fresh }, runnable: true };
   }
 
-  private async move(tx: StoreTransaction, { instance, task }: Awaited<ReturnType<typeof lockInstance>>, move: Move, action: ManagementAction): Promise<Managed> {
-    const now = this.deps.clock.now();
-    const changed: InstanceRecord = { ...instance, status: move.status, updatedAt: now, ...(move.queue === 'delete' ? { completedAt: now } : {}) };
-    await tx.updateInstance(instance, { status: changed.status, updatedAt: now, completedAt: changed.completedAt });
-    const runnable = move.queue === 'dueNow' && task !== null;
-    if (move.queue === 'delete') await tx.deleteTask(instance);
-    else if (task) {
-      const dueAt = move.queue === 'keep' ? task.dueAt : runnable ? now : null;
-      await tx.putTasks([{ ...task, dueAt, pauseRequested: move.status === 'waitingForPause' }]);
-      if (runnable) await tx.signalRunnable();
-    }
-    await writeSystemLog(tx, instance, instance.runNumber, ACTION_LOG[move.status] ?? action, now);
-    return { instance: changed, runnable };
+}
+
+/**
+ * Moves a locked instance as the status table says (its status, its queue row, a system line).
+ * Deleting the queue row is what fences off a runner that holds the run: its lease token is gone.
+ */
+export async function applyMove(tx: StoreTransaction, { instance, task }: Locked, move: Move, action: ManagementAction, now: number): Promise<Managed> {
+  const changed: InstanceRecord = { ...instance, status: move.status, updatedAt: now, ...(move.queue === 'delete' ? { completedAt: now } : {}) };
+  await tx.updateInstance(instance, { status: changed.status, updatedAt: now, completedAt: changed.completedAt });
+  const runnable = move.queue === 'dueNow' && task !== null;
+  if (move.queue === 'delete') await tx.deleteTask(instance);
+  else if (task) {
+    const dueAt = move.queue === 'keep' ? task.dueAt : runnable ? now : null;
+    await tx.putTasks([{ ...task, dueAt, pauseRequested: move.status === 'waitingForPause' }]);
+    if (runnable) await tx.signalRunnable();
   }
+  await writeSystemLog(tx, instance, instance.runNumber, ACTION_LOG[move.status] ?? action, now);
+  return { instance: changed, runnable };
 }

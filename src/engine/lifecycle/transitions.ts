@@ -135,15 +135,15 @@ const TABLE: Record<StatusEvent, Rules> = {
   wokenByEvent: { ...held(NOOP, NOOP), waiting: to('queued', 'dueNow') },
 };
 
+/** The statuses a run ends in: only restart leaves them, and only they may be deleted or purged. */
+export const TERMINAL_STATUSES = ['complete', 'errored', 'terminated'] as const satisfies readonly InstanceStatus[];
+
+export function isTerminal(status: InstanceStatus): boolean {
+  return (TERMINAL_STATUSES as readonly InstanceStatus[]).includes(status);
+}
+
 function groupOf(status: InstanceStatus): StatusGroup {
-  switch (status) {
-    case 'complete':
-    case 'errored':
-    case 'terminated':
-      return 'terminal';
-    default:
-      return status;
-  }
+  return isTerminal(status) ? 'terminal' : (status as Exclude<InstanceStatus, (typeof TERMINAL_STATUSES)[number]>);
 }
 
 export function transitionFor(event: StatusEvent, status: InstanceStatus): Transition {

@@ -2,6 +2,17 @@ import { EngineError } from '../errors';
 import { boundedText } from '../text';
 
 /**
+ * What a database error means for whoever sent the statement:
+ * - `unavailable`: the database or the connection went away (restart, network, a killed
+ *   backend, too many connections); the same work may succeed later.
+ * - `conflict`: a deadlock, serialization failure or lock race; the transaction was rolled back
+ *   and may be sent again at once.
+ * - `data`: the database refused a value; sending it again can never succeed.
+ * - `other`: anything else (a bug), passed on as it is.
+ */
+export type DatabaseErrorKind = 'unavailable' | 'conflict' | 'data' | 'other';
+
+/**
  * The database refused a value the engine wrote (a constraint, a type, a size). Writing the same
  * value again can never succeed, so the runner errors the run instead of retrying.
  */

@@ -28,7 +28,8 @@ export interface LeaseCheck {
 /** What finishing a run writes to its instance. */
 export type FinishPatch = Required<Pick<InstancePatch, 'status' | 'output' | 'error' | 'completedAt' | 'updatedAt'>>;
 
-export type InstancePatch = Partial<Omit<InstanceRecord, 'workflowName' | 'instanceId' | 'createdAt'>>;
+/** What may change after creation: not the key, the creation time or the creator's trace. */
+export type InstancePatch = Partial<Omit<InstanceRecord, 'workflowName' | 'instanceId' | 'createdAt' | 'traceParent'>>;
 
 /** A keyset page request: rows strictly after `after` in the given order. */
 export interface PageQuery<K> {
@@ -53,6 +54,17 @@ export interface LogQuery extends RunStreamQuery<number> {
   category?: string;
 }
 
+/** One batch of retention: which finished instances of one workflow may go. */
+export interface PurgeQuery {
+  workflowName: string;
+  /** The statuses a finished instance has (the engine's terminal statuses). */
+  statuses: readonly InstanceStatus[];
+  /** Only instances that finished strictly before this time. */
+  completedBefore: number;
+  /** At most this many instances, oldest finished first. */
+  limit: number;
+}
+
 export interface ClaimRequest {
   now: number;
   limit: number;
@@ -70,6 +82,8 @@ export interface ClaimedRun {
   lease: Lease;
   /** True when this claim starts the run (it had never been picked up before). */
   firstClaim: boolean;
+  /** True when another owner held the run and its lease had expired (that process stalled or died). */
+  takenOver: boolean;
 }
 
 /**
@@ -115,6 +129,12 @@ export interface WorkflowStore {
   nextDueAt(workflowNames: string[]): Promise<number | null>;
   /** The database server's clock, in epoch milliseconds. */
   databaseNow(): Promise<number>;
+  /**
+   * Deletes one batch of finished instances (`PurgeQuery`) with all their rows, in one short
+   * transaction; instances another transaction holds are skipped, so replicas purging at the same
+   * time take different ones. Returns how many instances it deleted.
+   */
+  purgeFinished(query: PurgeQuery): Promise<number>;
   /** Periodic upkeep the runner triggers (keeping the queue's planner statistics fresh). */
   housekeeping(): Promise<void>;
   /**
@@ -144,6 +164,12 @@ export interface StoreTransaction {
   /** Inserts or replaces run-queue rows. */
   putTasks(tasks: TaskRecord[]): Promise<void>;
   deleteTask(key: InstanceKey): Promise<void>;
+
+  /**
+   * Deletes instances of one workflow with every row they have: steps, events and logs of all
+   * their runs, and their queue rows. The caller holds their locks.
+   */
+  deleteInstances(workflowName: string, instanceIds: string[]): Promise<void>;
 
   saveSteps(steps: StepRecord[]): Promise<void>;
   insertLogs(logs: NewLogRecord[]): Promise<void>;

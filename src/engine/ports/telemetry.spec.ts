@@ -1,6 +1,6 @@
-import { type EngineTelemetry, fanOutTelemetry, type RunObservation } from './telemetry';
+import { type EngineTelemetry, fanOutTelemetry, noTelemetry, type RunObservation } from './telemetry';
 
-const run = { workflowName: 'w', instanceId: 'i', runNumber: 0, firstClaim: true };
+const run = { workflowName: 'w', instanceId: 'i', runNumber: 0, firstClaim: true, traceParent: null, takenOver: false };
 
 /** A telemetry that writes what it hears to `heard`, wrapping attempts in `[name` … `name]`. */
 function recorder(name: string, heard: string[]): EngineTelemetry {
@@ -26,6 +26,9 @@ function recorder(name: string, heard: string[]): EngineTelemetry {
     },
     claimRound: (round) => heard.push(`${name} round ${round.claimed}`),
     leaseRenewed: () => heard.push(`${name} renewed`),
+    tick: (round) => heard.push(`${name} tick ${round.processed}`),
+    databaseError: (error) => heard.push(`${name} database ${error.kind}`),
+    instancesPurged: (purge) => heard.push(`${name} purged ${purge.count} of ${purge.workflowName}`),
   };
 }
 
@@ -37,6 +40,15 @@ const broken: EngineTelemetry = {
     throw new Error('observer bug');
   },
   leaseRenewed: () => {
+    throw new Error('observer bug');
+  },
+  tick: () => {
+    throw new Error('observer bug');
+  },
+  databaseError: () => {
+    throw new Error('observer bug');
+  },
+  instancesPurged: () => {
     throw new Error('observer bug');
   },
 };
@@ -51,7 +63,20 @@ describe('fanOutTelemetry', () => {
     attempt.ended({ ok: true });
     observation.ended({ outcome: 'complete' });
     telemetry.claimRound({ durationMs: 1, claimed: 3 });
-    expect(heard).toEqual(['a claimed i', 'b claimed i', '[a', '[b', 'code', 'b]', 'a]', 'a s ok', 'b s ok', 'a ended complete', 'b ended complete', 'a round 3', 'b round 3']);
+    telemetry.tick({ durationMs: 1, processed: 2 });
+    telemetry.databaseError({ kind: 'unavailable' });
+    telemetry.instancesPurged({ workflowName: 'w', count: 500 });
+    expect(heard).toEqual([
+      ...['a claimed i', 'b claimed i', '[a', '[b', 'code', 'b]', 'a]', 'a s ok', 'b s ok', 'a ended complete', 'b ended complete'],
+      ...['a round 3', 'b round 3', 'a tick 2', 'b tick 2', 'a database unavailable', 'b database unavailable', 'a purged 500 of w', 'b purged 500 of w'],
+    ]);
+  });
+
+  it('is noTelemetry for no parts, which hears everything and says nothing', async () => {
+    expect(fanOutTelemetry([])).toBe(noTelemetry);
+    const attempt = noTelemetry.runClaimed(run).stepAttempt({ name: 's', type: 'do', attempt: 1 });
+    expect(await attempt.run(async () => 7)).toBe(7);
+    for (const call of [() => noTelemetry.tick({ durationMs: 1, processed: 1 }), () => noTelemetry.databaseError({ kind: 'data' }), () => noTelemetry.instancesPurged({ workflowName: 'w', count: 1 })]) expect(call()).toBeUndefined();
   });
 
   it('skips a part that throws, reports it, and still runs the code once and the other parts', async () => {
@@ -63,7 +88,10 @@ describe('fanOutTelemetry', () => {
     const attempt = observation.stepAttempt({ name: 's', type: 'do', attempt: 1 });
     expect(await attempt.run(async () => ++runs)).toBe(1);
     telemetry.leaseRenewed(run);
-    expect([runs, heard, faults.length]).toEqual([1, ['ok claimed i', '[ok', 'ok]', 'ok renewed'], 2]);
+    telemetry.tick({ durationMs: 1, processed: 0 });
+    telemetry.databaseError({ kind: 'conflict' });
+    telemetry.instancesPurged({ workflowName: 'w', count: 1 });
+    expect([runs, heard, faults.length]).toEqual([1, ['ok claimed i', '[ok', 'ok]', 'ok renewed', 'ok tick 0', 'ok database conflict', 'ok purged 1 of w'], 5]);
   });
 
   it("passes the code's own failure through, once", async () => {

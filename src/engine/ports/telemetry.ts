@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../errors';
 import type { StepType } from '../model';
+import type { DatabaseErrorKind } from './store-errors';
 
 /**
  * What the engine tells the outside about its own work, for logs, metrics and traces. The engine
@@ -15,6 +16,15 @@ export interface EngineTelemetry {
   claimRound(round: { durationMs: number; claimed: number }): void;
   /** A lease was renewed while its run was claimed. */
   leaseRenewed(run: ObservedRunKey): void;
+  /** One `tick()` (an external scheduler's round) took `durationMs` and advanced `processed` runs. */
+  tick(round: { durationMs: number; processed: number }): void;
+  /**
+   * A database statement failed, as the store classified it. The store's adapter reports it, not
+   * the engine, which never sees driver errors.
+   */
+  databaseError(error: { kind: DatabaseErrorKind }): void;
+  /** Retention deleted `count` finished instances of a workflow (one batch). */
+  instancesPurged(purge: { workflowName: string; count: number }): void;
 }
 
 export interface ObservedRunKey {
@@ -26,6 +36,10 @@ export interface ObservedRunKey {
 export interface ObservedRun extends ObservedRunKey {
   /** The run had never been claimed before: it starts now. */
   firstClaim: boolean;
+  /** The W3C `traceparent` stored with the instance when it was created, if any. */
+  traceParent: string | null;
+  /** Another owner held the run and its lease expired: this claim takes it over. */
+  takenOver: boolean;
 }
 
 /** How a claim ended: `lost` when another process holds the run now or the database stayed away. */
@@ -57,7 +71,7 @@ const noAttempt: AttemptObservation = { run: (code) => code(), ended() {} };
 const noRun: RunObservation = { stepAttempt: () => noAttempt, eventDelivered() {}, workflowLog() {}, ended() {} };
 
 /** Telemetry that listens to nothing: the engine's default. */
-export const noTelemetry: EngineTelemetry = { runClaimed: () => noRun, claimRound() {}, leaseRenewed() {} };
+export const noTelemetry: EngineTelemetry = { runClaimed: () => noRun, claimRound() {}, leaseRenewed() {}, tick() {}, databaseError() {}, instancesPurged() {} };
 
 /**
  * Every telemetry in `parts` hears everything. A call that throws is reported to `onFault` and
@@ -75,9 +89,16 @@ export function fanOutTelemetry(parts: EngineTelemetry[], onFault: (error: unkno
   };
   const each = <T>(items: T[], call: (item: T) => void) => items.forEach((item) => safely(() => call(item)));
   /** The code inside the attempt's observation; if the observer fails, the code runs all the same (once). */
-  const within = <T>(attempt: AttemptObservation, code: () => Promise<T>) => () => {
+  const within = <T>(attempt: AttemptObservation, code: () => Promise<T>) => (): Promise<T> => {
     let started: Promise<T> | undefined;
-    return safely(() => attempt.run(() => (started = code()))) ?? started ?? code();
+    const observed = safely(() => attempt.run(() => (started = code())));
+    // Once the code runs, its own outcome is the attempt's: an observer failing after it is only reported.
+    if (started) {
+      observed?.catch(onFault);
+      return started;
+    }
+    // An observer that runs the code later (after a prelude of its own) is waited for; one that failed first is skipped.
+    return observed ?? code();
   };
   return {
     runClaimed(run) {
@@ -98,5 +119,8 @@ export function fanOutTelemetry(parts: EngineTelemetry[], onFault: (error: unkno
     },
     claimRound: (round) => each(parts, (part) => part.claimRound(round)),
     leaseRenewed: (run) => each(parts, (part) => part.leaseRenewed(run)),
+    tick: (round) => each(parts, (part) => part.tick(round)),
+    databaseError: (error) => each(parts, (part) => part.databaseError(error)),
+    instancesPurged: (purge) => each(parts, (part) => part.instancesPurged(purge)),
   };
 }

@@ -17,7 +17,6 @@ import { type EndingContext, writeRelease, writeRunEnd, writeRunOutput, writeSus
 import { RunLog } from './run-log';
 import { workflowEventOf } from '../views';
 
-
 /**
  * One claim's worth of work on one run: executes the workflow code from the start, answering
  * completed steps from storage (replay) and running new ones, until the code finishes, every
@@ -53,7 +52,7 @@ export class RunExecution implements StepHost {
     const renew = () => this.writer.renew().then((check) => (deps.telemetry.leaseRenewed(this.scope), check));
     this.leaseKeeper = new LeaseKeeper(deps.clock, deps.leaseMs, renew, (check) => this.notePause(check), (error) => this.abandon(error));
     this.pauseRequested = claim.instance.status === 'waitingForPause';
-    this.observation = deps.telemetry.runClaimed({ ...this.scope, firstClaim: claim.firstClaim });
+    this.observation = deps.telemetry.runClaimed({ ...this.scope, firstClaim: claim.firstClaim, traceParent: claim.instance.traceParent, takenOver: claim.takenOver });
   }
 
   get limits() {

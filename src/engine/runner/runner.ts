@@ -31,8 +31,10 @@ export class Runner {
   async tick(options: TickOptions = {}): Promise<TickResult> {
     const maxInstances = tickOption(options, 'maxInstances');
     const maxSteps = tickOption(options, 'maxSteps');
+    const started = this.now();
     const claims = await this.claim(maxInstances);
     await Promise.all(claims.map((claim) => this.advance(claim, maxSteps)));
+    this.deps.telemetry.tick({ durationMs: this.now() - started, processed: claims.length });
     const next = await this.nextDueAt();
     return {
       processed: claims.length,

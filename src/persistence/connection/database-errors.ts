@@ -1,16 +1,7 @@
 import { EngineError } from '../../engine/errors';
-import { StoreDataError } from '../../engine/ports/store-errors';
+import { type DatabaseErrorKind, StoreDataError } from '../../engine/ports/store-errors';
 
-/**
- * What a database error means for whoever sent the statement:
- * - `unavailable`: the database or the connection went away (restart, network, a killed
- *   backend, too many connections); the same work may succeed later.
- * - `conflict`: a deadlock, serialization failure or lock race; the transaction was rolled back
- *   and may be sent again at once.
- * - `data`: the database refused a value; sending it again can never succeed.
- * - `other`: anything else (a bug), passed on as it is.
- */
-export type DatabaseErrorKind = 'unavailable' | 'conflict' | 'data' | 'other';
+export type { DatabaseErrorKind };
 
 /** The error the store throws for a driver error of this kind. */
 export function storeError(error: unknown, kind: DatabaseErrorKind): unknown {

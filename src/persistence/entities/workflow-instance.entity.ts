@@ -1,5 +1,6 @@
 import { EntitySchema } from 'typeorm';
 import type { DialectName } from '../sql/dialect';
+import { TRACE_PARENT_LENGTH } from '../../engine/trace-parent';
 import { columnTypes, instanceKeyColumns } from './column-types';
 
 /** One row per instance; `run_number` names its current run. */
@@ -20,11 +21,15 @@ export function workflowInstanceEntity(dialect: DialectName) {
       updatedAt: time('updated_at'),
       startedAt: time('started_at', true),
       completedAt: time('completed_at', true),
+      // The creating request's W3C traceparent: each claim of each run is traced as its child.
+      traceParent: text('trace_parent', TRACE_PARENT_LENGTH, true),
     },
     indices: [
       // Listing, newest first, optionally by status: keyset pages over (created_at, instance_id).
       { name: 'idx_workflow_instance_created', columns: ['workflowName', 'createdAt', 'instanceId'] },
       { name: 'idx_workflow_instance_status_created', columns: ['workflowName', 'status', 'createdAt', 'instanceId'] },
+      // Retention: a workflow's instances that finished before a time, oldest first, without a scan.
+      { name: 'idx_workflow_instance_completed', columns: ['workflowName', 'completedAt'] },
     ],
   });
 }

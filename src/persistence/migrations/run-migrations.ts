@@ -9,15 +9,16 @@ const MIGRATION_LOCK = 7_201_522_931;
  * Applies pending PostgreSQL migrations on short-lived connections of TypeORM's (two: one holds
  * the lock while the migrations run on the other). Replicas often
  * start together: an advisory lock makes the others wait, then find nothing left to do.
+ * Returns the names of the migrations applied now.
  */
-export async function migratePostgres(url: string): Promise<void> {
+export async function migratePostgres(url: string): Promise<string[]> {
   const dataSource = new DataSource(dataSourceOptions({ url, poolSize: 2 }));
   await dataSource.initialize();
   try {
     const runner = dataSource.createQueryRunner();
     try {
       await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      await dataSource.runMigrations({ transaction: 'all' });
+      return namesOf(await dataSource.runMigrations({ transaction: 'all' }));
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
       await runner.release();
@@ -30,8 +31,9 @@ export async function migratePostgres(url: string): Promise<void> {
 /**
  * Applies pending SQLite migrations through the store's own handle: it holds the file's exclusive
  * lock (and an in-memory database exists only on it), so TypeORM borrows it instead of opening one.
+ * Returns the names of the migrations applied now.
  */
-export async function migrateSqlite(handle: Database.Database, path: string): Promise<void> {
+export async function migrateSqlite(handle: Database.Database, path: string): Promise<string[]> {
   // TypeORM constructs its connection with `new driver(path)`; a constructor that returns an
   // object yields that object.
   const lend = function () {
@@ -40,7 +42,7 @@ export async function migrateSqlite(handle: Database.Database, path: string): Pr
   const dataSource = new DataSource({ ...dataSourceOptions({ url: `sqlite:${path}` }), driver: lend } as never);
   await dataSource.initialize();
   try {
-    await dataSource.runMigrations({ transaction: 'all' });
+    return namesOf(await dataSource.runMigrations({ transaction: 'all' }));
   } finally {
     // Giving the handle back: TypeORM would close it.
     Object.defineProperty(handle, 'close', { value: () => handle, configurable: true });
@@ -51,3 +53,5 @@ export async function migrateSqlite(handle: Database.Database, path: string): Pr
     }
   }
 }
+
+const namesOf = (migrations: { name: string }[]) => migrations.map((migration) => migration.name);

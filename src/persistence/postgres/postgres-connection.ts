@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { DatabaseConnection } from '../connection/database-connection';
+import type { DatabaseErrorKind } from '../connection/database-errors';
 import { runGuarded } from '../connection/run-guarded';
 import { postgresDialect } from '../sql/dialect';
 import { type RawQuery, SqlExecutor } from '../sql/sql-executor';
@@ -11,6 +12,8 @@ export interface PostgresConnectionOptions {
   poolSize?: number;
   /** Told of connection errors the pool recovers from by itself (a killed backend, a restart). */
   onConnectionError?: (error: Error) => void;
+  /** Told of every failed statement or connection attempt, by kind (for metrics). */
+  onDatabaseError?: (kind: DatabaseErrorKind) => void;
 }
 
 /**
@@ -23,13 +26,18 @@ export class PostgresConnection implements DatabaseConnection {
   readonly dialect = postgresDialect;
   private readonly pool: Pool;
   private readonly statements: SqlExecutor;
+  private readonly reportFailure: (error: unknown) => void;
 
   constructor(options: PostgresConnectionOptions) {
     const onError = options.onConnectionError ?? (() => undefined);
     this.pool = new Pool(poolConfig(options));
     this.pool.on('error', onError);
     this.pool.on('connect', (client) => client.on('error', onError));
-    const query = pgQuery(this.pool);
+    const onDatabaseError = options.onDatabaseError ?? (() => undefined);
+    // Told where the driver fails, once each (a conflict sent again included): errors a
+    // transaction's own work throws are not the database's.
+    this.reportFailure = (error) => onDatabaseError(postgresErrorKind(error));
+    const query = pgQuery(this.pool, this.reportFailure);
     this.statements = new SqlExecutor(postgresDialect, (text, values) => runGuarded(() => query(text, values), postgresErrorKind));
   }
 
@@ -46,8 +54,11 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   private async once<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    const query = pgQuery(client);
+    const client = await this.pool.connect().catch((error: unknown) => {
+      this.reportFailure(error);
+      throw error;
+    });
+    const query = pgQuery(client, this.reportFailure);
     let broken: Error | undefined;
     try {
       await query('BEGIN', []);
@@ -96,9 +107,14 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-function pgQuery(target: Pool | PoolClient): RawQuery {
+function pgQuery(target: Pool | PoolClient, onFailure: (error: unknown) => void): RawQuery {
   return async (text, values) => {
-    const result = await target.query({ name: statementName(text), text, values });
-    return { rows: result.rows, affected: result.rowCount ?? 0 };
+    try {
+      const result = await target.query({ name: statementName(text), text, values });
+      return { rows: result.rows, affected: result.rowCount ?? 0 };
+    } catch (error) {
+      onFailure(error);
+      throw error;
+    }
   };
 }

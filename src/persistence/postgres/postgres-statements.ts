@@ -85,28 +85,32 @@ export function createInstancesStatement(instances: InstanceRecord[], dueAt: num
   return { text, values: p.values };
 }
 
-/** Locks due rows others are not holding, leases them with a fresh token, marks their instances running. */
+/**
+ * Locks due rows others are not holding, leases them with a fresh token, marks their instances
+ * running. A due row that still names another owner is an expired lease being taken over.
+ */
 export function claimStatement(request: ClaimRequest, token: string): Statement {
   const p = new SqlParams();
   const now = p.add(d.time(request.now), 'timestamptz');
   const expiry = p.add(d.time(request.now + request.leaseMs), 'timestamptz');
+  const owner = p.add(request.owner, 'varchar');
   const text = `WITH due AS (
-      SELECT workflow_name, instance_id FROM workflow_task
+      SELECT workflow_name, instance_id, lease_owner FROM workflow_task
       WHERE due_at <= ${now} AND workflow_name = ANY(${p.add(request.workflowNames, 'varchar[]')})
       ORDER BY kind, due_at, workflow_name, instance_id LIMIT ${p.add(request.limit, 'int')}
       FOR UPDATE SKIP LOCKED
     ), claimed AS (
-      UPDATE workflow_task t SET lease_owner = ${p.add(request.owner)}, lease_token = ${p.add(token)}, due_at = ${expiry}, lease_expires_at = ${expiry}
+      UPDATE workflow_task t SET lease_owner = ${owner}, lease_token = ${p.add(token)}, due_at = ${expiry}, lease_expires_at = ${expiry}
       FROM due WHERE t.workflow_name = due.workflow_name AND t.instance_id = due.instance_id
-      RETURNING t.workflow_name, t.instance_id, t.pause_requested
+      RETURNING t.workflow_name, t.instance_id, t.pause_requested, due.lease_owner IS NOT NULL AND due.lease_owner <> ${owner} AS taken_over
     ), prior AS (
-      SELECT i.workflow_name, i.instance_id, i.started_at IS NULL AS first_claim, c.pause_requested
+      SELECT i.workflow_name, i.instance_id, i.started_at IS NULL AS first_claim, c.pause_requested, c.taken_over
       FROM workflow_instance i JOIN claimed c ON i.workflow_name = c.workflow_name AND i.instance_id = c.instance_id
     )
     UPDATE workflow_instance i
     SET status = CASE WHEN p.pause_requested THEN ${p.add(request.statuses.pausing, 'varchar')} ELSE ${p.add(request.statuses.running, 'varchar')} END,
       started_at = COALESCE(i.started_at, ${now}), updated_at = ${now}
     FROM prior p WHERE i.workflow_name = p.workflow_name AND i.instance_id = p.instance_id
-    RETURNING i.*, p.first_claim`;
+    RETURNING i.*, p.first_claim, p.taken_over`;
   return { text, values: p.values };
 }

@@ -26,8 +26,10 @@ export class PostgresWorkflowStore extends SqlWorkflowStore {
 
   /** Applies pending migrations, then opens the store's own pool. */
   static async open(options: PostgresConnectionOptions): Promise<PostgresWorkflowStore> {
-    await migratePostgres(options.url);
-    return new PostgresWorkflowStore(new PostgresConnection(options), options.url);
+    const migrations = await migratePostgres(options.url);
+    const store = new PostgresWorkflowStore(new PostgresConnection(options), options.url);
+    store.migrationsApplied = migrations;
+    return store;
   }
 
   async createInstances(instances: InstanceRecord[], dueAt: number): Promise<string[]> {
@@ -55,7 +57,7 @@ export class PostgresWorkflowStore extends SqlWorkflowStore {
     // pairs it with the run's key and number.
     const token = request.newToken();
     const rows = await this.send(claimStatement(request, token));
-    return rows.map((row) => claimedRunOf(this.dialect, row, token, Boolean(row.first_claim)));
+    return rows.map((row) => claimedRunOf(this.dialect, row, token, { firstClaim: Boolean(row.first_claim), takenOver: Boolean(row.taken_over) }));
   }
 
   /**

@@ -16,8 +16,8 @@ export interface RowEncoding<R> {
 
 export const INSTANCE_ROW: RowEncoding<InstanceRecord> = {
   columns:
-    'workflow_name, instance_id, run_number, status, params, output, error_name, error_message, created_at, updated_at, started_at, completed_at',
-  pgTypes: ['varchar', 'varchar', 'int', 'varchar', 'text', 'text', 'varchar', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz'],
+    'workflow_name, instance_id, run_number, status, params, output, error_name, error_message, created_at, updated_at, started_at, completed_at, trace_parent',
+  pgTypes: ['varchar', 'varchar', 'int', 'varchar', 'text', 'text', 'varchar', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'varchar'],
   values: (d, i) => [
     i.workflowName,
     i.instanceId,
@@ -31,6 +31,7 @@ export const INSTANCE_ROW: RowEncoding<InstanceRecord> = {
     d.time(i.updatedAt),
     d.time(i.startedAt),
     d.time(i.completedAt),
+    i.traceParent,
   ],
 };
 

@@ -27,6 +27,7 @@ export function instanceFromRow(d: Dialect, row: Row): InstanceRecord {
     updatedAt: d.readTime(row.updated_at)!,
     startedAt: d.readTime(row.started_at),
     completedAt: d.readTime(row.completed_at),
+    traceParent: str(row.trace_parent),
   };
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { DatabaseConnection } from '../connection/database-connection';
-import { storeError } from '../connection/database-errors';
+import { type DatabaseErrorKind, storeError } from '../connection/database-errors';
 import { sqliteDialect } from '../sql/dialect';
 import { SqlExecutor } from '../sql/sql-executor';
 import { AsyncMutex } from './async-mutex';
@@ -27,7 +27,11 @@ export class SqliteConnection implements DatabaseConnection {
   private readonly inTurn: SqlExecutor;
   private readonly inTransaction: SqlExecutor;
 
-  constructor(readonly path: string) {
+  /** `onDatabaseError` is told of every failed statement, by kind (for metrics). */
+  constructor(
+    readonly path: string,
+    private readonly onDatabaseError: (kind: DatabaseErrorKind) => void = () => undefined,
+  ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.handle = new Database(path, { timeout: LOCK_WAIT_MS });
     try {
@@ -89,7 +93,9 @@ export class SqliteConnection implements DatabaseConnection {
       if (statement.reader) return { rows: statement.all(...bound) as Record<string, unknown>[], affected: 0 };
       return { rows: [], affected: statement.run(...bound).changes };
     } catch (error) {
-      throw storeError(error, sqliteErrorKind(error));
+      const kind = sqliteErrorKind(error);
+      this.onDatabaseError(kind);
+      throw storeError(error, kind);
     }
   }
 

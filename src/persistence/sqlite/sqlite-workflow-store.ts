@@ -1,5 +1,6 @@
 import { type InstanceRecord, type Lease, type NewLogRecord, type StepRecord, unleasedTask } from '../../engine/model';
 import type { ClaimRequest, ClaimedRun, EventDelivery, FinishPatch, LeaseCheck } from '../../engine/ports/store';
+import type { DatabaseErrorKind } from '../connection/database-errors';
 import { migrateSqlite } from '../migrations/run-migrations';
 import { claimedRunOf } from '../sql/claimed-run';
 import type { SqlExecutor } from '../sql/sql-executor';
@@ -24,11 +25,12 @@ export class SqliteWorkflowStore extends SqlWorkflowStore {
    * Runs left leased by an earlier life of this process are then given back at once, instead of
    * after their leases expire: the exclusive lock proves no other process is running them.
    */
-  static async open(path: string): Promise<SqliteWorkflowStore> {
-    const connection = new SqliteConnection(path);
+  static async open(path: string, onDatabaseError?: (kind: DatabaseErrorKind) => void): Promise<SqliteWorkflowStore> {
+    const connection = new SqliteConnection(path, onDatabaseError);
     try {
-      await migrateSqlite(connection.handle, path);
+      const migrations = await migrateSqlite(connection.handle, path);
       const store = new SqliteWorkflowStore(connection);
+      store.migrationsApplied = migrations;
       await store.releaseAllLeases();
       return store;
     } catch (error) {
@@ -77,8 +79,8 @@ export class SqliteWorkflowStore extends SqlWorkflowStore {
     const d = this.dialect;
     return this.connection.transaction(async (sql) => {
       const due = new SqlParams();
-      const candidates = await sql.rows<{ workflow_name: string; instance_id: string }>(
-        `SELECT workflow_name, instance_id FROM workflow_task
+      const candidates = await sql.rows<{ workflow_name: string; instance_id: string; lease_owner: string | null }>(
+        `SELECT workflow_name, instance_id, lease_owner FROM workflow_task
          WHERE due_at <= ${due.add(d.time(request.now))} AND workflow_name IN (${due.list(request.workflowNames)})
          ORDER BY kind, due_at, workflow_name, instance_id LIMIT ${due.add(request.limit)}`,
         due.values,
@@ -107,7 +109,8 @@ export class SqliteWorkflowStore extends SqlWorkflowStore {
            WHERE ${keyMatch(claim, key, 'i')} RETURNING *`,
           claim.values,
         );
-        claimed.push(claimedRunOf(d, row, token, started_at === null));
+        const takenOver = candidate.lease_owner !== null && candidate.lease_owner !== request.owner;
+        claimed.push(claimedRunOf(d, row, token, { firstClaim: started_at === null, takenOver }));
       }
       return claimed;
     });

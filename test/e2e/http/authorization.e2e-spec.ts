@@ -62,6 +62,7 @@ describe.each(ONE_DATABASE)('HTTP API on %s', (kind) => {
       { name: 'POST resume', hook: 'authorizeManagement', send: () => request(server).post(`${W}/auth-live/resume`) },
       { name: 'POST restart', hook: 'authorizeManagement', send: () => request(server).post(`${W}/auth-live/restart`) },
       { name: 'POST terminate', hook: 'authorizeManagement', send: () => request(server).post(`${W}/auth-live/terminate`) },
+      { name: 'DELETE instance', hook: 'authorizeManagement', send: () => request(server).delete(`${W}/auth-live?force=true`) },
       { name: 'POST events', hook: 'authorizeSendEvent', send: () => request(server).post(`${W}/auth-live/events`).send({ type: 'denied-event' }) },
       { name: 'POST tick', hook: 'authorizeRunnerTick', send: () => request(server).post(`${BASE}/_runner/tick`).send({}) },
     ];
@@ -206,6 +207,23 @@ describe.each(ONE_DATABASE)('HTTP API on %s', (kind) => {
       }
       expect((await client.get('approval', 'ctx-created')).meta.runNumber).toBe(1);
 
+      // Delete: the action is 'delete', the query as it came.
+      await client.create('approval', { id: 'ctx-deleted' });
+      const deleted = await request(server).delete(`${W}/ctx-deleted`).query({ force: 'true' }).set(headers);
+      expect(deleted.status).toBe(200);
+      expect(hooks.authorizeManagement).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          method: 'DELETE',
+          route: expect.stringMatching(/\/workflows\/:workflowName\/instances\/:instanceId$/),
+          params: { workflowName: 'approval', instanceId: 'ctx-deleted' },
+          query: { force: 'true' },
+          workflowName: 'approval',
+          instanceId: 'ctx-deleted',
+          action: 'delete',
+        }),
+      );
+      await expect(client.get('approval', 'ctx-deleted')).rejects.toMatchObject({ code: 'INSTANCE_NOT_FOUND' });
+
       // Send event.
       hooks.authorizeSendEvent.mockReturnValue(true);
       const event = await request(server).post(`${W}/ctx-created/events`).set(headers).send({ type: 'ping', payload: { p: 1 } });
@@ -262,7 +280,7 @@ describe.each(ONE_DATABASE)('HTTP API on %s', (kind) => {
       );
       expect((await request(server).get(`${BASE}/workflows`).set(headers)).status).toBe(200);
       expect(hooks.authorizeRead).toHaveBeenLastCalledWith(expect.objectContaining({ method: 'GET', route: expect.stringMatching(/\/workflows$/) }));
-      expect(hooks.authorizeRequest).toHaveBeenCalledTimes(4 + 2 + 1 + 1 + 4);
+      expect(hooks.authorizeRequest).toHaveBeenCalledTimes(4 + 1 + 2 + 1 + 1 + 4);
     });
 
     it('a hook failing with a plain Error answers 500 INTERNAL_ERROR naming only the request id, and logs it', async () => {

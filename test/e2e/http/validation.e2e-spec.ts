@@ -185,7 +185,8 @@ describe.each(ONE_DATABASE)('HTTP API on %s', (kind) => {
         expectError(await http.get(`${BASE}/nothing-here`), 404, 'ROUTE_NOT_FOUND');
         expectError(await http.get('/'), 404, 'ROUTE_NOT_FOUND');
         expectError(await http.post(`${BASE}/workflows`), 404, 'ROUTE_NOT_FOUND');
-        expectError(await http.delete(`${BASE}/workflows/quick/instances/err-done`), 404, 'ROUTE_NOT_FOUND');
+        expectError(await http.put(`${BASE}/workflows/quick/instances/err-done`).send({}), 404, 'ROUTE_NOT_FOUND');
+        expectError(await http.delete(`${BASE}/workflows/quick/instances`), 404, 'ROUTE_NOT_FOUND');
         expectError(await http.put(`${BASE}/workflows/quick/instances`).send({}), 404, 'ROUTE_NOT_FOUND');
         expectError(await http.get(`${BASE}/_runner/tick`), 404, 'ROUTE_NOT_FOUND');
         expectError(await http.get(`${BASE}/workflows/quick/instances/err-done/pause`), 404, 'ROUTE_NOT_FOUND');
