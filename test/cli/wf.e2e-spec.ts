@@ -45,10 +45,13 @@ describe('wf, the CLI', () => {
 
   beforeAll(async () => {
     [database, guardedDatabase] = await Promise.all([createTestDatabase('sqlite'), createTestDatabase('sqlite')]);
-    [server, guarded] = await Promise.all([
+    // Both awaited even when one fails, so afterAll stops the one that did start.
+    const started = await Promise.allSettled([
       startServer({ DATABASE_URL: database.url, RUNNER_POLL_INTERVAL_MS: '200' }),
       startServer({ DATABASE_URL: guardedDatabase.url, AUTH_TOKEN: TOKEN, RUNNER_ENABLED: 'false', ENABLE_RUNNER_TICK: 'true' }),
     ]);
+    [server, guarded] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined)) as ServerProcess[];
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     env = { WF_BASE_URL: server.baseUrl };
   }, 60_000);
 
