@@ -34,6 +34,16 @@ export default tseslint.config(
     },
   },
   {
+    // The testing kit runs workflows without Nest: a workflow author's test needs no application.
+    files: ['src/testing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@nestjs/*', '**/api/**', '**/scheduler/**', '**/workflows.module'], message: 'The testing kit stays free of Nest.' }] },
+      ],
+    },
+  },
+  {
     // The CLI and the HTTP client talk HTTP only: the engine's types, never its code, nor a database.
     files: ['src/cli/**/*.ts', 'src/client/**/*.ts'],
     rules: {

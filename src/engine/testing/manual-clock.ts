@@ -28,6 +28,11 @@ export class ManualClock implements Clock {
     };
   }
 
+  /** When the earliest pending timer is due, or null: where a test stepping through time stops next. */
+  nextTimerAt(): number | null {
+    return this.timers.length ? Math.min(...this.timers.map((t) => t.dueAt)) : null;
+  }
+
   /** Moves time forward, firing due timers in due order and letting their callbacks settle. */
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
