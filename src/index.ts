@@ -1,0 +1,18 @@
+/**
+ * The package's main entry (`durable-workflows`): the Nest module a host application imports,
+ * the client it injects, and the authoring API its workflows are written with.
+ */
+import 'reflect-metadata';
+
+export * from './engine';
+export { WorkflowsModule } from './workflows.module';
+export type {
+  WorkflowsModuleOptions,
+  RunnerOptions,
+  HealthOptions,
+  MetricsOptions,
+  RetentionSchedule,
+} from './workflows-module-options';
+export type { DatabaseOptions } from './persistence/data-source-options';
+export type { TracingOptions } from './observability/tracing/tracing-options';
+export type { AuthorizationHooks } from './api/auth/authorization-hooks';
