@@ -1,4 +1,4 @@
-import type { ModuleMetadata, Provider } from '@nestjs/common';
+import type { FactoryProvider, ModuleMetadata, Provider } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 import type { AuthorizationHooks } from './api/auth/authorization-hooks';
 import type { WorkflowSource } from './engine/definition/registry';
@@ -94,13 +94,49 @@ export interface WorkflowsModuleOptions {
   health?: boolean | Partial<HealthOptions>;
   /** The Prometheus endpoint and the engine's metrics (default on); `false` removes them. */
   metrics?: boolean | Partial<MetricsOptions>;
+  /**
+   * Which route groups of the HTTP API are mounted (each default true), and the JSON body limit
+   * `setupWorkflowsHttp` applies to them; `false` mounts none: in-process use through
+   * `WorkflowsClient` only.
+   */
+  http?: boolean | Partial<HttpOptions>;
+}
+
+/** The HTTP API's route groups, each one of its Nest modules, and its body limit. */
+export interface HttpOptions {
+  /** `GET /workflows`. */
+  workflows: boolean;
+  /** Listing, creating, reading, managing and deleting instances. */
+  instances: boolean;
+  /** `GET …/instances/:id/history`. */
+  history: boolean;
+  /** `POST …/instances/:id/events`. */
+  events: boolean;
+  /** `POST /_runner/tick` (mounted; it still answers RUNNER_TICK_DISABLED unless `enableRunnerTick`). */
+  tick: boolean;
+  /** The largest JSON body the API's routes accept (default `1mb`). */
+  bodyLimit: string;
+}
+
+export const HTTP_DEFAULTS: HttpOptions = { workflows: true, instances: true, history: true, events: true, tick: true, bodyLimit: '1mb' };
+
+/** What shapes the module itself (its providers and routes), so `forRootAsync` takes it as given. */
+export type WorkflowsModuleStructure = Pick<WorkflowsModuleOptions, 'workflows' | 'imports' | 'providers' | 'basePath' | 'http' | 'health' | 'metrics' | 'tracing'>;
+
+/** What a host application passes to `WorkflowsModule.forRootAsync()`. */
+export interface WorkflowsModuleAsyncOptions extends WorkflowsModuleStructure {
+  /** Providers handed to `useFactory` (from `imports`, or global like `ConfigService`). */
+  inject?: FactoryProvider['inject'];
+  /** The rest of the options: the database, runner, limits, retention, authorization, … */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the injected values, typed by the host's own factory
+  useFactory: (...args: any[]) => Omit<WorkflowsModuleOptions, keyof WorkflowsModuleStructure> | Promise<Omit<WorkflowsModuleOptions, keyof WorkflowsModuleStructure>>;
 }
 
 export const WORKFLOWS_OPTIONS = Symbol('WORKFLOWS_OPTIONS');
 export const DEFAULT_BASE_PATH = '/api/workflows';
 
 /** The options with every default filled in, once, by `forRoot`: what the module's parts inject. */
-export interface ResolvedWorkflowsOptions extends Omit<WorkflowsModuleOptions, 'health' | 'metrics' | 'tracing'> {
+export interface ResolvedWorkflowsOptions extends Omit<WorkflowsModuleOptions, 'health' | 'metrics' | 'tracing' | 'http'> {
   basePath: string;
   enableRunnerTick: boolean;
   runner: RunnerOptions;
@@ -111,6 +147,7 @@ export interface ResolvedWorkflowsOptions extends Omit<WorkflowsModuleOptions, '
   logPayloads: boolean;
   health: HealthOptions | false;
   metrics: MetricsOptions | false;
+  http: HttpOptions | false;
 }
 
 const HEALTH_DEFAULTS: HealthOptions = { checkTimeoutMs: 2_000 };
@@ -140,5 +177,6 @@ export function resolveWorkflowsOptions(options: WorkflowsModuleOptions): Resolv
     logPayloads: options.logPayloads ?? false,
     health: feature(options.health, HEALTH_DEFAULTS),
     metrics: feature(options.metrics, METRICS_DEFAULTS),
+    http: feature(options.http, HTTP_DEFAULTS),
   };
 }

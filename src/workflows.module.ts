@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { EngineLifecycle } from './core/engine-lifecycle';
 import { engineProviders } from './core/engine.providers';
@@ -10,26 +10,50 @@ import { mountHttpApi } from './api/http-api';
 import { tracingProviders, WORKFLOW_TRACING } from './observability/tracing/workflow-tracing';
 import { healthParts } from './health/health.parts';
 import { metricsParts } from './metrics/metrics.parts';
-import { resolveWorkflowsOptions, WORKFLOWS_OPTIONS, type WorkflowsModuleOptions } from './workflows-module-options';
+import {
+  resolveWorkflowsOptions,
+  WORKFLOWS_OPTIONS,
+  type ResolvedWorkflowsOptions,
+  type WorkflowsModuleAsyncOptions,
+  type WorkflowsModuleOptions,
+} from './workflows-module-options';
 
 /**
  * What a host application imports: the engine on its database, the scheduled runner and its
  * retention purge, the HTTP API under `basePath`, health probes and Prometheus metrics at the
- * root, tracing (each of the three can be turned off), and the injectable `WorkflowsClient`.
+ * root, tracing (each of the four can be turned off), and the injectable `WorkflowsClient`.
  */
 @Module({})
 export class WorkflowsModule {
   static forRoot(given: WorkflowsModuleOptions = {}): DynamicModule {
-    const options = resolveWorkflowsOptions(given);
+    return WorkflowsModule.assemble(given, { provide: WORKFLOWS_OPTIONS, useValue: resolveWorkflowsOptions(given) });
+  }
+
+  /**
+   * The options from a factory that may inject the host's providers (`ConfigService`): what the
+   * module is made of (workflows, routes, health, metrics, tracing) is given here, because Nest
+   * needs it before any provider exists; everything else may come from `useFactory`.
+   */
+  static forRootAsync({ useFactory, inject, ...structure }: WorkflowsModuleAsyncOptions): DynamicModule {
+    return WorkflowsModule.assemble(structure, {
+      provide: WORKFLOWS_OPTIONS,
+      inject: inject ?? [],
+      useFactory: async (...args: unknown[]) => resolveWorkflowsOptions({ ...(await useFactory(...args)), ...structure }),
+    });
+  }
+
+  private static assemble(structure: WorkflowsModuleOptions, optionsProvider: Provider<ResolvedWorkflowsOptions>): DynamicModule {
+    const options = resolveWorkflowsOptions(structure);
     const health = healthParts(options);
     const metrics = metricsParts(options);
     return {
       module: WorkflowsModule,
       global: true,
-      imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath), ...health.imports, ...(options.imports ?? [])],
+      imports: [ScheduleModule.forRoot(), ...mountHttpApi(options.basePath, options.http), ...health.imports, ...(options.imports ?? [])],
       controllers: [...health.controllers, ...metrics.controllers],
       providers: [
-        ...engineProviders(options),
+        optionsProvider,
+        ...engineProviders(options.workflows ?? []),
         ...tracingProviders(options),
         ...(options.providers ?? []),
         RunnerLoop,

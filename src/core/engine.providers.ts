@@ -38,18 +38,16 @@ function connectionErrorLog(): (error: Error) => void {
  * database-following clock, the engine's telemetry, and the engine itself with its client.
  * `@Workflow` classes are Nest providers, so their instances come injected.
  */
-export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
-  const sources = options.workflows ?? [];
+export function engineProviders(sources: WorkflowSource[]): Provider[] {
   const classes = sources.filter((source): source is WorkflowSource & (abstract new (...args: never[]) => unknown) => typeof source === 'function');
   return [
-    { provide: WORKFLOWS_OPTIONS, useValue: options },
     WakeSignal,
     ...telemetryProviders,
     ...(classes as Provider[]),
     {
       provide: WORKFLOW_STORE,
-      inject: [ENGINE_TELEMETRY],
-      useFactory: (telemetry: EngineTelemetry) =>
+      inject: [WORKFLOWS_OPTIONS, ENGINE_TELEMETRY],
+      useFactory: (options: ResolvedWorkflowsOptions, telemetry: EngineTelemetry) =>
         openWorkflowStore({ ...options.database, onConnectionError: connectionErrorLog(), onDatabaseError: (kind) => telemetry.databaseError({ kind }) }),
     },
     { provide: OperationalQueries, inject: [WORKFLOW_STORE], useFactory: (store: SqlWorkflowStore) => new OperationalQueries(store.connection) },
@@ -64,8 +62,9 @@ export function engineProviders(options: ResolvedWorkflowsOptions): Provider[] {
     },
     {
       provide: ENGINE,
-      inject: [WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, ENGINE_TELEMETRY, WORKFLOW_TRACING, ...classes],
+      inject: [WORKFLOWS_OPTIONS, WORKFLOW_STORE, ENGINE_CLOCK, WakeSignal, ENGINE_TELEMETRY, WORKFLOW_TRACING, ...classes],
       useFactory: (
+        options: ResolvedWorkflowsOptions,
         store: WorkflowStore,
         clock: DatabaseClock,
         wake: WakeSignal,

@@ -1,8 +1,6 @@
 import type { DatabaseErrorKind } from './connection/database-errors';
 import { type DatabaseOptions, dialectOf, sqlitePath } from './data-source-options';
-import { PostgresWorkflowStore } from './postgres/postgres-workflow-store';
 import type { SqlWorkflowStore } from './sql-workflow-store';
-import { SqliteWorkflowStore } from './sqlite/sqlite-workflow-store';
 
 export interface StoreOptions extends DatabaseOptions {
   /** Told of connection errors the pool recovers from by itself (PostgreSQL). */
@@ -11,9 +9,28 @@ export interface StoreOptions extends DatabaseOptions {
   onDatabaseError?: (kind: DatabaseErrorKind) => void;
 }
 
+/**
+ * The driver is an optional peer dependency of the package (a host installs the one its database
+ * needs), so each adapter is loaded only when its database is chosen, and a missing driver is
+ * named with the command that installs it rather than as a bare MODULE_NOT_FOUND.
+ */
+async function loadAdapter<T>(driver: 'pg' | 'better-sqlite3', load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (error as Error).message.includes(`'${driver}'`);
+    if (!missing) throw error;
+    const database = driver === 'pg' ? 'PostgreSQL' : 'SQLite';
+    throw new Error(`The ${database} driver is not installed: run \`npm install ${driver}\` (durable-workflows leaves the database driver to the application)`);
+  }
+}
+
 /** The store for the database `options.url` names, migrated and ready. */
-export function openWorkflowStore(options: StoreOptions = {}): Promise<SqlWorkflowStore> {
-  return dialectOf(options.url) === 'postgres'
-    ? PostgresWorkflowStore.open({ url: options.url!, poolSize: options.poolSize, onConnectionError: options.onConnectionError, onDatabaseError: options.onDatabaseError })
-    : SqliteWorkflowStore.open(sqlitePath(options.url), options.onDatabaseError);
+export async function openWorkflowStore(options: StoreOptions = {}): Promise<SqlWorkflowStore> {
+  if (dialectOf(options.url) === 'postgres') {
+    const { PostgresWorkflowStore } = await loadAdapter('pg', () => import('./postgres/postgres-workflow-store.js'));
+    return PostgresWorkflowStore.open({ url: options.url!, poolSize: options.poolSize, onConnectionError: options.onConnectionError, onDatabaseError: options.onDatabaseError });
+  }
+  const { SqliteWorkflowStore } = await loadAdapter('better-sqlite3', () => import('./sqlite/sqlite-workflow-store.js'));
+  return SqliteWorkflowStore.open(sqlitePath(options.url), options.onDatabaseError);
 }

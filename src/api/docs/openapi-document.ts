@@ -19,10 +19,12 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
 /** Where Swagger UI and the document are served (the UI's assets live under the first). */
 export const SWAGGER_PATHS = ['/docs', '/docs-json', '/docs-yaml'];
 
-/** Swagger UI at `/docs`, the document at `/docs-json` (and `/docs-yaml`). */
-export function setupSwaggerUi(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), {
-    jsonDocumentUrl: 'docs-json',
+/** Swagger UI at `/<path>` (default `/docs`), the document at `/<path>-json` (and `/<path>-yaml`). */
+export function setupSwaggerUi(app: INestApplication, path = 'docs'): void {
+  const prefix = path.replace(/^\/+|\/+$/g, '');
+  SwaggerModule.setup(prefix, app, () => createOpenApiDocument(app), {
+    jsonDocumentUrl: `${prefix}-json`,
+    yamlDocumentUrl: `${prefix}-yaml`,
     customSiteTitle: 'Durable Workflows API',
   });
 }

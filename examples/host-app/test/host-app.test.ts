@@ -1,0 +1,105 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dirname } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { WorkflowsClient } from 'durable-workflows';
+import { Client } from 'pg';
+import { createApp } from '../src/create-app';
+
+const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE = `host_app_${process.pid}`;
+
+async function admin(statement: string): Promise<void> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Polls until `check` passes (the runner picks instances up on its own), up to 10 s. */
+async function eventually<T>(check: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+describe('a host application with durable-workflows installed from its tarball', () => {
+  let app: INestApplication;
+  let base: string;
+
+  before(async () => {
+    await admin(`CREATE DATABASE ${DATABASE}`);
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${DATABASE}`;
+    process.env.DATABASE_URL = url.toString();
+    app = await createApp();
+    await app.listen(0, '127.0.0.1');
+    base = `${await app.getUrl()}/api/workflows`;
+  });
+
+  after(async () => {
+    await app?.close();
+    await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  });
+
+  test('loads one copy of @nestjs/core: the host’s', () => {
+    const fromPackage = require.resolve('@nestjs/core', { paths: [dirname(require.resolve('durable-workflows'))] });
+    assert.equal(fromPackage, require.resolve('@nestjs/core'));
+  });
+
+  test('runs a workflow with an injected provider over HTTP', async () => {
+    const created = await fetch(`${base}/workflows/greeting/instances`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'over-http', params: { name: 'Ada' } }),
+    });
+    assert.equal(created.status, 201);
+    const done = await eventually(async () => {
+      const view = (await (await fetch(`${base}/workflows/greeting/instances/over-http`)).json()) as { details: { status: string; output?: unknown } };
+      assert.equal(view.details.status, 'complete');
+      return view;
+    });
+    assert.deepEqual(done.details.output, { greeting: 'Hello, Ada!' });
+  });
+
+  test('runs a workflow in-process through the injected WorkflowsClient', async () => {
+    const client = app.get(WorkflowsClient);
+    await client.create('greeting', { id: 'in-process', params: { name: 'Grace' } });
+    const done = await eventually(async () => {
+      const view = await client.get('greeting', 'in-process');
+      assert.equal(view.details.status, 'complete');
+      return view;
+    });
+    assert.deepEqual(done.details.status === 'complete' && done.details.output, { greeting: 'Hello, Grace!' });
+  });
+
+  test('answers in the error envelope, with the 1 MiB body limit, on the module’s routes', async () => {
+    const post = (body: string, type = 'application/json') =>
+      fetch(`${base}/workflows/greeting/instances`, { method: 'POST', headers: { 'content-type': type }, body });
+    const invalid = await post(JSON.stringify({ params: { name: 42 } }));
+    assert.equal(invalid.status, 400);
+    assert.equal(((await invalid.json()) as { code: string }).code, 'WORKFLOW_PARAMS_INVALID');
+    // Over Nest's own 100 kb default, under the API's limit: accepted.
+    const large = await post(JSON.stringify({ id: 'large', params: { name: 'x'.repeat(500_000) } }));
+    assert.equal(large.status, 201);
+    const tooLarge = await post(JSON.stringify({ params: { name: 'x'.repeat(2_000_000) } }));
+    assert.equal(tooLarge.status, 413);
+    assert.equal(((await tooLarge.json()) as { code: string }).code, 'PAYLOAD_TOO_LARGE');
+    const text = await post('name=Ada', 'text/plain');
+    assert.equal(((await text.json()) as { code: string }).code, 'VALIDATION_ERROR');
+  });
+
+  test('serves the workflows API’s OpenAPI document at /docs-json', async () => {
+    const document = (await (await fetch(`${base.replace('/api/workflows', '')}/docs-json`)).json()) as { paths: Record<string, unknown> };
+    assert.ok(document.paths['/api/workflows/workflows/{workflowName}/instances']);
+  });
+});
