@@ -42,6 +42,15 @@ export function workflowNotFound(workflowName: string): EngineError {
   return new EngineError('WORKFLOW_NOT_FOUND', `Workflow "${workflowName}" is not registered`);
 }
 
+/**
+ * The refusal for an instance that is not stored. Instances of a workflow whose code this process
+ * lacks stay readable, so its name is unknown only when neither its code nor (for reads) any of
+ * its instances are there.
+ */
+export function missingInstance(key: { workflowName: string; instanceId: string }, workflowRegistered: boolean): EngineError {
+  return workflowRegistered ? instanceNotFound(key) : workflowNotFound(key.workflowName);
+}
+
 export function instanceNotFound(key: { workflowName: string; instanceId: string }): EngineError {
   return new EngineError('INSTANCE_NOT_FOUND', `Instance "${key.instanceId}" of workflow "${key.workflowName}" not found`);
 }

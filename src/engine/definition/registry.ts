@@ -38,6 +38,10 @@ export class WorkflowRegistry {
     return this.byName.get(name);
   }
 
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
   /** The definition, or WORKFLOW_NOT_FOUND. */
   require(name: string): WorkflowDefinition {
     const definition = this.byName.get(name);

@@ -30,14 +30,14 @@ export class InstanceDeletion {
   constructor(private readonly deps: EngineDeps) {}
 
   async delete(key: InstanceKey, options: DeleteInstanceOptions = {}): Promise<DeletedInstance> {
-    this.deps.registry.require(key.workflowName);
+    // No code needed: an instance of a workflow this process does not run can still be deleted.
     assertInstanceId(key.instanceId);
     if (options.force !== undefined && typeof options.force !== 'boolean') {
       const issue = 'force must be a boolean';
       throw new EngineError('VALIDATION_ERROR', issue, { issues: [issue] });
     }
     await this.deps.store.transaction(async (tx) => {
-      const locked = await lockInstance(tx, key);
+      const locked = await lockInstance(tx, key, this.deps.registry);
       if (!isTerminal(locked.instance.status)) {
         if (!options.force) throw notTerminal(locked.instance);
         // Terminated the way terminate does it: its queue row, and with it the lease a runner may

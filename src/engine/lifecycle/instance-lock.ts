@@ -1,11 +1,19 @@
-import { EngineError, instanceNotFound } from '../errors';
+import type { WorkflowRegistry } from '../definition/registry';
+import { EngineError, missingInstance } from '../errors';
 import type { InstanceKey, InstanceRecord, TaskRecord } from '../model';
 import type { StoreTransaction } from '../ports/store';
 
-/** Locks an instance (its queue row first) for an action; INSTANCE_NOT_FOUND when there is none. */
-export async function lockInstance(tx: StoreTransaction, key: InstanceKey): Promise<{ instance: InstanceRecord; task: TaskRecord | null }> {
+/**
+ * Locks an instance (its queue row first) for an action; INSTANCE_NOT_FOUND when there is none
+ * (WORKFLOW_NOT_FOUND when its workflow is not registered either).
+ */
+export async function lockInstance(
+  tx: StoreTransaction,
+  key: InstanceKey,
+  registry: WorkflowRegistry,
+): Promise<{ instance: InstanceRecord; task: TaskRecord | null }> {
   const { instance, task } = await tx.lockInstance(key);
-  if (!instance) throw instanceNotFound(key);
+  if (!instance) throw missingInstance(key, registry.has(key.workflowName));
   return { instance, task };
 }
 

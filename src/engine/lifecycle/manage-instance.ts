@@ -24,11 +24,11 @@ export class InstanceManagement {
   constructor(private readonly deps: EngineDeps) {}
 
   async manage(key: InstanceKey, action: ManagementAction): Promise<CreatedInstance> {
-    this.deps.registry.require(key.workflowName);
+    // No code needed: an instance of a workflow this process does not run can still be managed.
     assertInstanceId(key.instanceId);
     // The transaction may run more than once (a lost lock race is retried): it only returns.
     const { instance, runnable } = await this.deps.store.transaction(async (tx): Promise<Managed> => {
-      const locked = await lockInstance(tx, key);
+      const locked = await lockInstance(tx, key, this.deps.registry);
       const transition = transitionFor(action, locked.instance.status);
       switch (transition.kind) {
         case 'conflict':

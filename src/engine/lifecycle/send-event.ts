@@ -33,7 +33,7 @@ export class EventSending {
     if (!payload.ok) throw new EngineError('PAYLOAD_TOO_LARGE', `Event payload is ${payload.reason}`);
     // The transaction may run more than once (a lost lock race is retried): it only returns.
     const sent = await this.deps.store.transaction(async (tx): Promise<{ instance: InstanceRecord; event: EventRecord; runnable: boolean }> => {
-      const { instance, task } = await lockInstance(tx, key);
+      const { instance, task } = await lockInstance(tx, key, this.deps.registry);
       // A repeated id is answered again, even after the instance finished: retries stay safe.
       const existing = eventId === undefined ? null : await tx.findEvent(key, eventId);
       if (existing) return { instance, event: existing, runnable: false };

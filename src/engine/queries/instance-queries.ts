@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CursorCodec, isListPosition } from '../cursors';
 import type { EngineDeps } from '../engine-deps';
-import { instanceNotFound } from '../errors';
+import { missingInstance, workflowNotFound } from '../errors';
 import { assertInstanceId } from '../identifiers';
 import { INSTANCE_STATUSES, type InstanceKey, type InstanceStatus } from '../model';
 import { type InstanceSummary, type InstanceView, instanceViewOf, summaryOf } from '../views';
@@ -54,13 +54,14 @@ export class InstanceQueries {
   }
 
   async list(workflowName: string, options: ListInstancesOptions = {}): Promise<InstancePage> {
-    this.deps.registry.require(workflowName);
     assertOneOf('status', options.status, INSTANCE_STATUSES);
     const scope = listCursorScope(workflowName, options.status);
     const cursors = await this.cursors();
     // Newest first, always: a list cursor only carries its page size.
     const plan = planPage(cursors, scope, { ...options, order: 'desc' }, { ...this.pageRules, isPosition: isListPosition });
     const rows = await this.deps.store.listInstances({ workflowName, status: options.status, order: 'desc', limit: plan.pageSize + 1, after: plan.after });
+    // A workflow this process has no code for is listed from its stored instances; one with neither is unknown.
+    if (rows.length === 0 && !options.cursor && !(await this.isKnown(workflowName))) throw workflowNotFound(workflowName);
     const page = pageOf(cursors, scope, plan, rows, (row) => ({ createdAt: row.createdAt, instanceId: row.instanceId }));
     return { instances: page.rows.map(summaryOf), ...(page.cursor ? { cursor: page.cursor } : {}), hasNextPage: page.hasNextPage };
   }
@@ -74,13 +75,17 @@ export class InstanceQueries {
     return { defaultOrder: 'desc' as const, maxPageSize: this.deps.limits.maxPageSize };
   }
 
+  /** Registered here, or with instances stored by a process that has its code. */
+  private async isKnown(workflowName: string): Promise<boolean> {
+    if (this.deps.registry.has(workflowName)) return true;
+    return (await this.deps.store.listInstances({ workflowName, order: 'desc', limit: 1 })).length > 0;
+  }
+
+  /** The stored instance, whether or not this process has its workflow's code. */
   private async find(key: InstanceKey) {
-    this.deps.registry.require(key.workflowName);
     assertInstanceId(key.instanceId);
     const instance = await this.deps.store.findInstance(key);
-    if (!instance) {
-      throw instanceNotFound(key);
-    }
+    if (!instance) throw missingInstance(key, await this.isKnown(key.workflowName));
     return instance;
   }
 }
