@@ -35,7 +35,7 @@ async function bootstrap(): Promise<void> {
     dropped: ['ExceptionHandler'],
   });
   const examples = config.examples ? exampleWorkflows : [];
-  const modules = await loadWorkflowFiles(config.workflowsPaths);
+  const modules = await loadWorkflowFiles(config.workflowsPaths, (message) => logger.warn(message, 'WorkflowsPath'));
   const workflows = [...examples, ...modules.flatMap((module) => module.workflows)];
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(configuration, workflows), new WorkflowsExpressAdapter(config.http), {
     logger,

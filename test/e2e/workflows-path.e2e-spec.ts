@@ -67,7 +67,17 @@ export const notAWorkflow = { answer: 42 };
   // Modules that must stop start-up.
   'bad/throws.js': `throw new Error('boom while loading');\n`,
   'bad/syntax.js': `module.exports = { name: 'broken', run( {\n`,
-  'bad/nothing.js': `module.exports = { name: 'no-run-function', helper() { return 1; }, version: 3 };\n`,
+  'bad/run-not-a-function.js': `module.exports = { name: 'half-written', run: 'todo' };\n`,
+  'bad/class-without-decorator.js': `const { WorkflowEntrypoint } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'src', 'engine'))});
+module.exports.Forgotten = class Forgotten extends WorkflowEntrypoint { async run() { return 1; } };
+`,
+  // A workflow beside a helper module it uses: the helper is skipped with a warning.
+  'mixed/flow.js': `const { double } = require('./helpers');
+module.exports.flow = { name: 'mixed-flow', run: async (event, step) => step.do('double', async () => double(2)) };
+`,
+  'mixed/helpers.js': `module.exports = { double: (n) => n * 2, name: 'helpers', version: 3 };\n`,
+  // A folder of TypeScript sources that nobody compiled.
+  'uncompiled/flow.ts': `export const flow = { name: 'ts-flow', run: async () => 1 };\n`,
   // Two modules with the same workflow name.
   'dup/one.js': `module.exports = { name: 'dup-flow', run: async () => 1 };\n`,
   'dup/two.cjs': `exports.again = { name: 'dup-flow', run: async () => 2 };\n`,
@@ -140,7 +150,8 @@ describe('loadWorkflowModules', () => {
   test.each([
     ['a module that throws while loading', 'bad/throws.js', 'boom while loading'],
     ['a module with a syntax error', 'bad/syntax.js', undefined],
-    ['a module that exports nothing workflow-like', 'bad/nothing.js', undefined],
+    ['a module whose workflow has no run function', 'bad/run-not-a-function.js', 'the workflow "half-written" whose run is string, not a function'],
+    ['a WorkflowEntrypoint class without @Workflow', 'bad/class-without-decorator.js', 'the class Forgotten, a WorkflowEntrypoint without @Workflow({ name })'],
     ['a path that does not exist', 'bad/does-not-exist.js', undefined],
     ['a folder that does not exist', 'nowhere/at/all', undefined],
   ])('%s rejects with an Error naming the file', async (_label, relative, cause) => {
@@ -151,7 +162,23 @@ describe('loadWorkflowModules', () => {
 
   it('a folder holding a bad module rejects, naming that module', async () => {
     const message = await rejectionOf(loadWorkflowModules([at('bad')]));
-    expect(['bad/nothing.js', 'bad/syntax.js', 'bad/throws.js'].some((relative) => message.includes(at(relative)))).toBe(true);
+    const bad = ['bad/class-without-decorator.js', 'bad/run-not-a-function.js', 'bad/syntax.js', 'bad/throws.js'];
+    expect(bad.some((relative) => message.includes(at(relative)))).toBe(true);
+  });
+
+  it('a helper module beside workflows is skipped with a warning, and does not stop loading', async () => {
+    const warnings: string[] = [];
+    expect(names(await loadWorkflowModules([at('mixed')], (message) => warnings.push(message)))).toEqual(['mixed-flow']);
+    expect(warnings).toEqual([`WORKFLOWS_PATH: ${at('mixed/helpers.js')} exports no workflow definition ({ name, run }) or @Workflow class; skipped`]);
+  });
+
+  it('a folder of uncompiled TypeScript loads nothing and says so', async () => {
+    const warnings: string[] = [];
+    expect(await loadWorkflowModules([at('uncompiled')], (message) => warnings.push(message))).toEqual([]);
+    expect(warnings).toEqual([
+      `WORKFLOWS_PATH: ${at('uncompiled')} holds no .js, .cjs or .mjs module (TypeScript workflows must be compiled first)`,
+      `WORKFLOWS_PATH: no workflow found in ${at('uncompiled')}`,
+    ]);
   });
 
   it('a good path followed by a missing one rejects, naming the missing one', async () => {
