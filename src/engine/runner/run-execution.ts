@@ -2,14 +2,16 @@ import type { LogLevel, WorkflowDefinition } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
 import { type ErrorInfo, StoreWriteError, toErrorInfo } from '../errors';
 import { type ExecutionScope, outsideScope, runInScope } from '../execution-scope';
-import type { EventRecord, StepRecord, StepType } from '../model';
-import type { ClaimedRun, EventDelivery, LeaseCheck } from '../ports/store';
+import { ChildWorkflows } from '../lifecycle/child-workflows';
+import type { EventRecord, InstanceKey, InstanceRecord, StepRecord, StepType } from '../model';
+import type { ClaimedRun, EventDelivery, LeaseCheck, StoreTransaction } from '../ports/store';
 import { isDatabaseUnavailable, StoreDataError } from '../ports/store-errors';
 import type { ClaimEnd, RunObservation } from '../ports/telemetry';
 import { StepApi } from '../step/step-api';
 import type { StepHost } from '../step/step-host';
 import { type BlockedStep, StepLedger } from '../step/step-ledger';
 import { ClaimState, type ExecutionOutcome, outcomeOf } from './claim-state';
+import { InstanceReads } from './instance-reads';
 import { LeaseKeeper } from './lease-keeper';
 import { LeaseLostError } from './lease-lost-error';
 import { ProgressWriter } from './progress-writer';
@@ -36,6 +38,10 @@ export class RunExecution implements StepHost {
   private fatal?: ErrorInfo;
   private deliveries: Promise<unknown> = Promise.resolve();
   readonly observation: RunObservation;
+  private readonly claimOver = new AbortController();
+  readonly signal = this.claimOver.signal;
+  readonly children: ChildWorkflows;
+  private readonly instanceReads: InstanceReads;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -52,6 +58,8 @@ export class RunExecution implements StepHost {
     const renew = () => this.writer.renew().then((check) => (deps.telemetry.leaseRenewed(this.scope), check));
     this.leaseKeeper = new LeaseKeeper(deps.clock, deps.leaseMs, renew, (check) => this.notePause(check), (error) => this.abandon(error));
     this.pauseRequested = claim.instance.status === 'waitingForPause';
+    this.children = new ChildWorkflows(deps);
+    this.instanceReads = new InstanceReads((keys) => this.writer.reading(() => deps.store.findInstances(keys)));
     this.observation = deps.telemetry.runClaimed({ ...this.scope, firstClaim: claim.firstClaim, traceParent: claim.instance.traceParent, takenOver: claim.takenOver });
   }
 
@@ -97,15 +105,37 @@ export class RunExecution implements StepHost {
   }
 
   commit(record?: StepRecord, delivery?: EventDelivery): Promise<void> {
+    return this.committing(() => this.writer.commit(record, delivery));
+  }
+
+  commitWith(work: (tx: StoreTransaction) => Promise<StepRecord | null>): Promise<void> {
+    return this.committing(() =>
+      this.writer.commitFenced(async (tx) => {
+        const record = await work(tx);
+        if (record) await tx.saveSteps([record]);
+      }),
+    );
+  }
+
+  /** A step's commit: a lost lease or a database still away gives the claim up; anything else ends the run. */
+  private committing(write: () => Promise<LeaseCheck>): Promise<void> {
     return outsideScope(async () => {
       try {
-        this.notePause(await this.writer.commit(record, delivery));
+        this.notePause(await write());
       } catch (error) {
         if (error instanceof LeaseLostError || isDatabaseUnavailable(error)) this.abandon(error);
         else this.conclude(() => Promise.reject(error));
         throw error;
       }
     });
+  }
+
+  wakeRunner(): void {
+    this.deps.onRunnable();
+  }
+
+  findInstance(key: InstanceKey): Promise<InstanceRecord | null> {
+    return this.reading(() => this.instanceReads.find(key));
   }
 
   startWork(): boolean {
@@ -125,8 +155,8 @@ export class RunExecution implements StepHost {
     this.suspendWhenIdle();
   }
 
-  park(name: string, dueAt: number, wait?: BlockedStep['wait']): Promise<never> {
-    this.ledger.block(name, dueAt, wait);
+  park(name: string, dueAt: number, on?: Omit<BlockedStep, 'dueAt'>): Promise<never> {
+    this.ledger.block(name, dueAt, on);
     this.suspendWhenIdle();
     // A fresh promise each time: one shared never-settling promise would keep every caller alive.
     return new Promise<never>(() => {});
@@ -138,11 +168,15 @@ export class RunExecution implements StepHost {
   }
 
   peekEvent(type: string, notAfter: number): Promise<EventRecord | null> {
+    return this.reading(() => this.writer.reading(() => this.deps.store.peekEvent(this.scope, this.scope.runNumber, type, notAfter)));
+  }
+
+  /** A read a step needs: its failure is never the workflow's own; the claim is given up instead. */
+  private reading<T>(read: () => Promise<T>): Promise<T> {
     return outsideScope(async () => {
       try {
-        return await this.writer.reading(() => this.deps.store.peekEvent(this.scope, this.scope.runNumber, type, notAfter));
+        return await read();
       } catch (error) {
-        // Never thrown into the workflow as its own failure: the claim is given up instead.
         this.abandon(error);
         throw error;
       }
@@ -187,7 +221,7 @@ export class RunExecution implements StepHost {
   }
 
   private get ending(): EndingContext {
-    return { run: this.scope, clock: this.deps.clock, writer: this.writer, log: this.runLog };
+    return { run: this.scope, clock: this.deps.clock, writer: this.writer, log: this.runLog, wakeRunner: () => this.wakeRunner() };
   }
 
   /** Chooses how this claim ends, once; a later choice changes nothing. */
@@ -216,9 +250,10 @@ export class RunExecution implements StepHost {
 
   private over(end: ClaimEnd): void {
     // Steps still in flight (a concurrent step that outlived a failure, a timed-out attempt)
-    // have nothing left to write to.
+    // have nothing left to write to, and are told so through their signal.
     this.writer.close();
     this.state.end(end);
+    this.claimOver.abort();
   }
 
   /** The lease is gone or the database stayed away: stop writing, leave the run to the queue. */
