@@ -11,7 +11,7 @@ import { StepApi } from '../step/step-api';
 import type { StepHost } from '../step/step-host';
 import { type BlockedStep, StepLedger } from '../step/step-ledger';
 import { ClaimState, type ExecutionOutcome, outcomeOf } from './claim-state';
-import { InstanceReads } from './instance-reads';
+import { ClaimStorage } from './claim-storage';
 import { LeaseKeeper } from './lease-keeper';
 import { LeaseLostError } from './lease-lost-error';
 import { ProgressWriter } from './progress-writer';
@@ -36,12 +36,12 @@ export class RunExecution implements StepHost {
   private pauseRequested: boolean;
   /** An error that ends the run whatever the workflow code does with it (too many steps). */
   private fatal?: ErrorInfo;
-  private deliveries: Promise<unknown> = Promise.resolve();
   readonly observation: RunObservation;
+  /** Aborted when the claim is over, however it ended (StepAttempt.signal). */
   private readonly claimOver = new AbortController();
   readonly signal = this.claimOver.signal;
   readonly children: ChildWorkflows;
-  private readonly instanceReads: InstanceReads;
+  private readonly storage: ClaimStorage;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -59,7 +59,11 @@ export class RunExecution implements StepHost {
     this.leaseKeeper = new LeaseKeeper(deps.clock, deps.leaseMs, renew, (check) => this.notePause(check), (error) => this.abandon(error));
     this.pauseRequested = claim.instance.status === 'waitingForPause';
     this.children = new ChildWorkflows(deps);
-    this.instanceReads = new InstanceReads((keys) => this.writer.reading(() => deps.store.findInstances(keys)));
+    this.storage = new ClaimStorage(deps.store, this.writer, this.scope, {
+      abandon: (error) => this.abandon(error),
+      refused: (error) => this.conclude(() => Promise.reject(error)),
+      checked: (check) => this.notePause(check),
+    });
     this.observation = deps.telemetry.runClaimed({ ...this.scope, firstClaim: claim.firstClaim, traceParent: claim.instance.traceParent, takenOver: claim.takenOver });
   }
 
@@ -105,37 +109,17 @@ export class RunExecution implements StepHost {
   }
 
   commit(record?: StepRecord, delivery?: EventDelivery): Promise<void> {
-    return this.committing(() => this.writer.commit(record, delivery));
+    return this.storage.commit(record, delivery);
   }
 
   commitWith(work: (tx: StoreTransaction) => Promise<StepRecord | null>): Promise<void> {
-    return this.committing(() =>
-      this.writer.commitFenced(async (tx) => {
-        const record = await work(tx);
-        if (record) await tx.saveSteps([record]);
-      }),
-    );
+    return this.storage.commitWith(work);
   }
 
-  /** A step's commit: a lost lease or a database still away gives the claim up; anything else ends the run. */
-  private committing(write: () => Promise<LeaseCheck>): Promise<void> {
-    return outsideScope(async () => {
-      try {
-        this.notePause(await write());
-      } catch (error) {
-        if (error instanceof LeaseLostError || isDatabaseUnavailable(error)) this.abandon(error);
-        else this.conclude(() => Promise.reject(error));
-        throw error;
-      }
-    });
-  }
-
-  wakeRunner(): void {
-    this.deps.onRunnable();
-  }
+  wakeRunner = (): void => this.deps.onRunnable();
 
   findInstance(key: InstanceKey): Promise<InstanceRecord | null> {
-    return this.reading(() => this.instanceReads.find(key));
+    return this.storage.findInstance(key);
   }
 
   startWork(): boolean {
@@ -168,25 +152,11 @@ export class RunExecution implements StepHost {
   }
 
   peekEvent(type: string, notAfter: number): Promise<EventRecord | null> {
-    return this.reading(() => this.writer.reading(() => this.deps.store.peekEvent(this.scope, this.scope.runNumber, type, notAfter)));
-  }
-
-  /** A read a step needs: its failure is never the workflow's own; the claim is given up instead. */
-  private reading<T>(read: () => Promise<T>): Promise<T> {
-    return outsideScope(async () => {
-      try {
-        return await read();
-      } catch (error) {
-        this.abandon(error);
-        throw error;
-      }
-    });
+    return this.storage.peekEvent(type, notAfter);
   }
 
   oneDeliveryAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const turn = this.deliveries.then(work);
-    this.deliveries = turn.catch(() => undefined);
-    return turn;
+    return this.storage.oneDeliveryAtATime(work);
   }
 
   log(level: LogLevel, message: unknown, data: unknown, category: unknown): void {
@@ -221,7 +191,7 @@ export class RunExecution implements StepHost {
   }
 
   private get ending(): EndingContext {
-    return { run: this.scope, clock: this.deps.clock, writer: this.writer, log: this.runLog, wakeRunner: () => this.wakeRunner() };
+    return { run: this.scope, clock: this.deps.clock, writer: this.writer, log: this.runLog, wakeRunner: this.wakeRunner };
   }
 
   /** Chooses how this claim ends, once; a later choice changes nothing. */
