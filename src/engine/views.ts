@@ -45,7 +45,19 @@ export interface StepView {
 
 export type CurrentStepView = Pick<
   StepView,
-  'stepKey' | 'name' | 'type' | 'status' | 'attempts' | 'maxAttempts' | 'timeoutMs' | 'nextRetryAt' | 'wakeAt' | 'waitEventType' | 'error'
+  | 'stepKey'
+  | 'name'
+  | 'type'
+  | 'status'
+  | 'attempts'
+  | 'maxAttempts'
+  | 'timeoutMs'
+  | 'nextRetryAt'
+  | 'wakeAt'
+  | 'waitEventType'
+  | 'childWorkflowName'
+  | 'childInstanceId'
+  | 'error'
 >;
 
 export interface InstanceView {
@@ -137,6 +149,7 @@ export function instanceViewOf(instance: InstanceRecord, lastStep: StepRecord | 
               nextRetryAt: current.nextRetryAt,
               wakeAt: current.wakeAt,
               waitEventType: current.waitEventType,
+              ...(current.childInstanceId !== undefined ? { childWorkflowName: current.childWorkflowName, childInstanceId: current.childInstanceId } : {}),
               ...(current.error ? { error: current.error } : {}),
             },
           }

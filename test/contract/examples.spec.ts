@@ -95,10 +95,12 @@ describe.each(TEST_DATABASES)('example workflows on %s', (kind) => {
     expect((await t.client.list('order')).instances).toHaveLength(0);
   });
 
-  it('parent/child: the parent starts a child and completes with its result', async () => {
+  it('parent/child: the parent runs a child and completes with its result', async () => {
     await t.client.create('parent', { id: 'p-1', params: { task: 'index' } });
     await t.runUntilIdle();
-    expect((await t.client.get('child', 'p-1-child')).details).toEqual({ status: 'complete', output: { result: 'index done' } });
+    const child = await t.client.get('child', 'p-1-child');
+    expect(child.details).toEqual({ status: 'complete', output: { result: 'index done' } });
+    expect(child.meta.parent).toEqual({ workflowName: 'parent', instanceId: 'p-1', runNumber: 0 });
     expect((await t.client.get('parent', 'p-1')).details).toEqual({
       status: 'complete',
       output: { childId: 'p-1-child', childResult: 'index done' },
