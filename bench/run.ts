@@ -9,17 +9,19 @@ import { runTimerAccuracy, type TimerResult } from './workloads/w3-timers';
 import { type PurgeResult, runPurgeImpact } from './workloads/w1-purge';
 import { runScale, type ScaleResult } from './workloads/w4-scale';
 import { runMetricsScrape } from './workloads/w5-metrics';
+import { type FanOutResult, runFanOut } from './workloads/w6-fan-out';
 
 /**
  * `npm run bench` runs every workload and writes docs/benchmarks.md; `npm run bench -- w1 w2`
  * runs only those groups and just prints. Groups: pgbench, w1, w1http, w2, w3, dbos, memory, w4,
- * w1purge, and w5 (the /metrics scrape; only when asked, its figures are in docs/operations-metrics.md).
+ * w1purge, w6 (child workflows: fan-out and fan-in), and w5 (the /metrics scrape; only when asked,
+ * its figures are in docs/operations-metrics.md). BENCH_W6_CHILDREN (default 1,000) sizes the fan-out;
  * BENCH_W4_INSTANCES (default 1,000,000), BENCH_PURGE_INSTANCES (default 1,000,000) and
  * BENCH_WAITING (default 100,000) scale the big ones; BENCH_W5_INSTANCES (default 1,000,000) the scrape's database.
  */
 /** Throughput runs are repeated and the median kept: single runs on 2 cores vary by ±20%. */
 const REPEATS = 3;
-const GROUPS = ['pgbench', 'w1', 'w1http', 'w2', 'w3', 'dbos', 'memory', 'w4', 'w1purge', 'w5'] as const;
+const GROUPS = ['pgbench', 'w1', 'w1http', 'w2', 'w3', 'dbos', 'memory', 'w4', 'w1purge', 'w6', 'w5'] as const;
 type Group = (typeof GROUPS)[number];
 
 async function main(): Promise<void> {
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
   let memory: MemoryResult | undefined;
   let scale: ScaleResult | undefined;
   let purge: PurgeResult | undefined;
+  let fanOut: FanOutResult | undefined;
 
   if (runs('pgbench')) {
     log('pgbench: the commit limit');
@@ -100,6 +103,12 @@ async function main(): Promise<void> {
     purge = await runPurgeImpact({ instances });
     console.log(purgeSection(purge));
   }
+  if (runs('w6')) {
+    const children = Number(process.env.BENCH_W6_CHILDREN ?? 1_000);
+    log(`W6 one parent, ${children} children`);
+    fanOut = await runFanOut({ label: `W6 PostgreSQL, 1 parent × ${children.toLocaleString('en')} children`, children });
+    console.table([fanOut]);
+  }
 
   if (asked.includes('w5')) {
     const instances = Number(process.env.BENCH_W5_INSTANCES ?? 1_000_000);
@@ -111,7 +120,7 @@ async function main(): Promise<void> {
 
   if (!asked.length) {
     const file = join(__dirname, '..', '..', 'docs', 'benchmarks.md');
-    writeFileSync(file, renderReport({ environment, commitLimit, throughput, latency, timers, dbos, memory, scale, purge }));
+    writeFileSync(file, renderReport({ environment, commitLimit, throughput, latency, timers, dbos, memory, scale, purge, fanOut }));
     log(`wrote ${file}`);
   }
 }
@@ -126,6 +135,7 @@ function renderReport(r: {
   memory?: MemoryResult;
   scale?: ScaleResult;
   purge?: PurgeResult;
+  fanOut?: FanOutResult;
 }): string {
   const w1 = r.throughput[0];
   const bound = r.commitLimit && w1?.commitsPerWorkflow ? r.commitLimit.tps / w1.commitsPerWorkflow : undefined;
@@ -203,6 +213,9 @@ W1 again on the loaded database (median of ${REPEATS}): ${r.scale.throughput.wor
 ## W1 while retention purges
 ${r.purge ? purgeSection(r.purge) : 'not run'}
 
+## W6 child workflows: fan-out and fan-in
+${r.fanOut ? fanOutSection(r.fanOut) : 'not run'}
+
 ## Commit limit
 ${r.commitLimit ? `pgbench, ${r.commitLimit.clients} clients, ${r.commitLimit.seconds} s, one-row INSERT with a jsonb column per transaction: **${Math.round(r.commitLimit.tps)} tps** (latency ${r.commitLimit.latencyMs} ms).` : 'not run'}
 
@@ -211,6 +224,14 @@ ${r.commitLimit ? `pgbench, ${r.commitLimit.clients} clients, ${r.commitLimit.se
 ${JSON.stringify(r.dbos, null, 2)}
 \`\`\`
 `;
+}
+
+/** The W6 section: one parent, its children, and how soon the last child's end wakes it. */
+export function fanOutSection(f: FanOutResult): string {
+  return `One parent starts ${f.children.toLocaleString('en')} one-step children with \`step.startWorkflow\` (concurrently, \`Promise.all\`) and
+waits for all of them with \`step.waitForWorkflow\`; each child's end wakes the parent in the same transaction.
+
+${table(['run', 'children', 'parent created → complete, s', 'last child complete → parent complete, ms'], [[f.label, f.children, f.totalSeconds, f.lastChildToParentMs]])}`;
 }
 
 /** The W1-while-purging section: the two series, their medians and ratio, and the purge's pace. */

@@ -31,3 +31,22 @@ module.exports.sleepsOneSecond = {
     return { began, woke };
   },
 };
+
+/** Fan-out: starts `children` children, waits for all of them, returns how many finished. */
+module.exports.fanOut = {
+  name: 'bench-fan-out',
+  async run(event, step) {
+    const count = event.payload.children;
+    const handles = await Promise.all(Array.from({ length: count }, () => step.startWorkflow('bench-fan-child')));
+    const done = await Promise.all(handles.map((h) => step.waitForWorkflow(h.workflowName, h.instanceId)));
+    return done.length;
+  },
+};
+
+/** Fan-out's child: one step. */
+module.exports.fanChild = {
+  name: 'bench-fan-child',
+  async run(event, step) {
+    return step.do('work', async () => event.instanceId.length);
+  },
+};

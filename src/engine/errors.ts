@@ -76,6 +76,42 @@ export class WaitForEventTimeoutError extends WorkflowRuntimeError {
   }
 }
 
+/** A `step.waitForWorkflow` whose instance did not finish before the wait's timeout. */
+export class WaitForWorkflowTimeoutError extends WorkflowRuntimeError {
+  constructor(message: string) {
+    super('WaitForWorkflowTimeoutError', message);
+  }
+}
+
+/** What a `ChildWorkflowError` says of the instance it is about. */
+export interface ChildWorkflowFailure {
+  workflowName: string;
+  instanceId: string;
+  /** The instance's status when it ended (errored, terminated); absent when it never started. */
+  status?: string;
+  /** The instance's own error, when it errored. */
+  childError?: ErrorInfo;
+}
+
+/**
+ * A child workflow could not be started (its id is taken by another instance, its params were
+ * refused), or the instance a `waitForWorkflow` waited for errored or was terminated.
+ */
+export class ChildWorkflowError extends WorkflowRuntimeError {
+  readonly workflowName: string;
+  readonly instanceId: string;
+  readonly status?: string;
+  readonly childError?: ErrorInfo;
+
+  constructor(message: string, failure: ChildWorkflowFailure) {
+    super('ChildWorkflowError', message);
+    this.workflowName = failure.workflowName;
+    this.instanceId = failure.instanceId;
+    if (failure.status !== undefined) this.status = failure.status;
+    if (failure.childError !== undefined) this.childError = failure.childError;
+  }
+}
+
 export class StepTimeoutError extends Error {
   constructor(message: string) {
     super(message);

@@ -43,7 +43,20 @@ export interface InstanceRecord extends InstanceKey {
    * for good: every claim of every run is traced as its child. Never shown in views.
    */
   traceParent: string | null;
+  /** The run that started this instance with `step.startWorkflow`; null for one created from outside. */
+  parent: ParentRun | null;
+  /** What happens to this instance when its parent is terminated or restarted (null: no parent). */
+  parentClosePolicy: ParentClosePolicy | null;
 }
+
+/** The run of another instance that started this one. */
+export interface ParentRun extends InstanceKey {
+  runNumber: number;
+}
+
+/** `terminate`: a parent terminated or restarted terminates its live children; `abandon`: they go on. */
+export const PARENT_CLOSE_POLICIES = ['terminate', 'abandon'] as const;
+export type ParentClosePolicy = (typeof PARENT_CLOSE_POLICIES)[number];
 
 /** Queue priority: instances that were already running go before new ones. */
 export type TaskKind = 'resume' | 'new';
@@ -72,7 +85,7 @@ export interface Lease extends InstanceKey {
   token: string;
 }
 
-export const STEP_TYPES = ['do', 'sleep', 'waitForEvent'] as const;
+export const STEP_TYPES = ['do', 'sleep', 'waitForEvent', 'startWorkflow', 'waitForWorkflow'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 export const STEP_STATUSES = ['running', 'waiting', 'completed', 'errored'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
@@ -90,9 +103,12 @@ export interface StepRecord extends InstanceKey {
   maxAttempts: number | null;
   timeoutMs: number | null;
   nextRetryAt: number | null;
-  /** Sleep: when it wakes. waitForEvent: when it times out. */
+  /** Sleep: when it wakes. waitForEvent, waitForWorkflow: when it times out. */
   wakeAt: number | null;
   waitEventType: string | null;
+  /** startWorkflow: the child it started; waitForWorkflow: the instance it waits for. */
+  childWorkflowName: string | null;
+  childInstanceId: string | null;
   result: string | null;
   error: ErrorInfo | null;
   createdAt: number;

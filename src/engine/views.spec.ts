@@ -17,6 +17,8 @@ function instance(fields: Partial<InstanceRecord> = {}): InstanceRecord {
     startedAt: null,
     completedAt: null,
     traceParent: null,
+    parent: null,
+    parentClosePolicy: null,
     ...fields,
   };
 }
@@ -37,6 +39,8 @@ function step(fields: Partial<StepRecord> = {}): StepRecord {
     nextRetryAt: null,
     wakeAt: null,
     waitEventType: null,
+    childWorkflowName: null,
+    childInstanceId: null,
     result: '{"ok":true}',
     error: null,
     createdAt: T0,

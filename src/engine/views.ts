@@ -1,7 +1,7 @@
 import type { WorkflowEvent } from './definition/types';
 import type { ErrorInfo } from './errors';
 import { parseJson } from './json';
-import type { EventRecord, InstanceRecord, InstanceStatus, LogRecord, StepRecord } from './model';
+import type { EventRecord, InstanceRecord, InstanceStatus, LogRecord, ParentRun, StepRecord } from './model';
 
 /**
  * The shapes the client and the HTTP API return (docs/http-api.md). Times are ISO-8601 UTC strings
@@ -34,6 +34,9 @@ export interface StepView {
   nextRetryAt: string | null;
   wakeAt: string | null;
   waitEventType: string | null;
+  /** startWorkflow: the child it started; waitForWorkflow: the instance it waits for. Only on those steps. */
+  childWorkflowName?: string;
+  childInstanceId?: string;
   result: unknown;
   error?: ErrorInfo;
   createdAt: string;
@@ -42,7 +45,19 @@ export interface StepView {
 
 export type CurrentStepView = Pick<
   StepView,
-  'stepKey' | 'name' | 'type' | 'status' | 'attempts' | 'maxAttempts' | 'timeoutMs' | 'nextRetryAt' | 'wakeAt' | 'waitEventType' | 'error'
+  | 'stepKey'
+  | 'name'
+  | 'type'
+  | 'status'
+  | 'attempts'
+  | 'maxAttempts'
+  | 'timeoutMs'
+  | 'nextRetryAt'
+  | 'wakeAt'
+  | 'waitEventType'
+  | 'childWorkflowName'
+  | 'childInstanceId'
+  | 'error'
 >;
 
 export interface InstanceView {
@@ -57,6 +72,8 @@ export interface InstanceView {
     updatedAt: string;
     startedAt: string | null;
     completedAt: string | null;
+    /** The run that started this instance with `step.startWorkflow`; absent for one created from outside. */
+    parent?: ParentRun;
     currentStep?: CurrentStepView;
   };
 }
@@ -118,6 +135,7 @@ export function instanceViewOf(instance: InstanceRecord, lastStep: StepRecord | 
       updatedAt: iso(instance.updatedAt),
       startedAt: isoOrNull(instance.startedAt),
       completedAt: isoOrNull(instance.completedAt),
+      ...(instance.parent ? { parent: { ...instance.parent } } : {}),
       ...(current
         ? {
             currentStep: {
@@ -131,6 +149,7 @@ export function instanceViewOf(instance: InstanceRecord, lastStep: StepRecord | 
               nextRetryAt: current.nextRetryAt,
               wakeAt: current.wakeAt,
               waitEventType: current.waitEventType,
+              ...(current.childInstanceId !== undefined ? { childWorkflowName: current.childWorkflowName, childInstanceId: current.childInstanceId } : {}),
               ...(current.error ? { error: current.error } : {}),
             },
           }
@@ -183,6 +202,7 @@ export function stepViewOf(step: StepRecord): StepView {
     nextRetryAt: isoOrNull(step.nextRetryAt),
     wakeAt: isoOrNull(step.wakeAt),
     waitEventType: step.waitEventType,
+    ...(step.childInstanceId !== null ? { childWorkflowName: step.childWorkflowName ?? '', childInstanceId: step.childInstanceId } : {}),
     result: parseJson(step.result) ?? null,
     ...(step.error ? { error: step.error } : {}),
     createdAt: iso(step.createdAt),

@@ -1,14 +1,20 @@
-import type { EventRecord, InstanceKey, InstanceRecord, InstanceStatus, Lease, NewEventRecord, NewLogRecord, StepRecord, TaskRecord } from '../engine/model';
+import type { EventRecord, InstanceKey, InstanceRecord, InstanceStatus, Lease, NewEventRecord, NewLogRecord, ParentClosePolicy, StepRecord, TaskRecord } from '../engine/model';
 import type { InstancePatch, LeaseCheck, PurgeQuery, StoreTransaction } from '../engine/ports/store';
 import { eventFromRow, instanceFromRow, taskFromRow } from './sql/row-mappers';
 import { INSTANCE_ROW, LOG_ROW, type RowEncoding, STEP_ROW, STEP_UPSERT, TASK_ROW, TASK_UPSERT, valuesList } from './sql/row-encoders';
-import { keyMatch, runMatch } from './sql/sql-fragments';
+import { anyKey, keyMatch, runMatch } from './sql/sql-fragments';
 import type { SqlExecutor } from './sql/sql-executor';
 import { SqlParams } from './sql/sql-params';
 
 /** Columns an instance patch may set, and how each is bound. */
 const INSTANCE_PATCH: { [K in keyof InstancePatch]-?: (p: InstancePatch, time: (ms: number | null) => unknown) => [string, unknown][] } = {
   runNumber: (p) => [['run_number', p.runNumber]],
+  parent: (p) => [
+    ['parent_workflow_name', p.parent?.workflowName ?? null],
+    ['parent_instance_id', p.parent?.instanceId ?? null],
+    ['parent_run_number', p.parent?.runNumber ?? null],
+  ],
+  parentClosePolicy: (p) => [['parent_close_policy', p.parentClosePolicy ?? null]],
   status: (p) => [['status', p.status]],
   params: (p) => [['params', p.params]],
   output: (p) => [['output', p.output]],
@@ -26,7 +32,7 @@ const INSTANCE_TABLES = ['workflow_task', 'workflow_step', 'workflow_event', 'wo
 
 /**
  * Rows per INSERT: a statement may bind at most 32,766 parameters on SQLite, and a step row
- * takes 19.
+ * takes 21.
  */
 const MAX_ROWS_PER_INSERT = 500;
 
@@ -176,6 +182,69 @@ export abstract class SqlStoreTransaction implements StoreTransaction {
       p.values,
     );
     return inserted.map((row) => row.instance_id);
+  }
+
+  async awaitInstances(keys: InstanceKey[]): Promise<boolean> {
+    if (!keys.length) return true;
+    // In one order, so two runs waiting for the same instances never wait for each other in a circle.
+    const unique = [...new Map(keys.map((key) => [JSON.stringify([key.workflowName, key.instanceId]), key])).entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, key]) => key);
+    // A shared lock is enough to make the instance's end wait for this transaction; the row is
+    // written only the first time a run waits for it.
+    const locked = new SqlParams();
+    const rows = await this.sql.rows<{ workflow_name: string; instance_id: string; awaited: unknown }>(
+      `SELECT workflow_name, instance_id, awaited FROM workflow_task WHERE ${anyKey(locked, unique)}
+       ORDER BY workflow_name, instance_id${this.sql.dialect.forShare}`,
+      locked.values,
+    );
+    const unmarked = rows.filter((row) => !row.awaited).map((row) => ({ workflowName: row.workflow_name, instanceId: row.instance_id }));
+    if (unmarked.length) {
+      const mark = new SqlParams();
+      await this.sql.run(`UPDATE workflow_task SET awaited = ${mark.add(this.sql.dialect.bool(true))} WHERE ${anyKey(mark, unmarked)}`, mark.values);
+    }
+    return rows.length === unique.length;
+  }
+
+  async wakeAwaiting(key: InstanceKey, now: number, status: InstanceStatus): Promise<boolean> {
+    const find = new SqlParams();
+    const waiting = await this.sql.rows<{ workflow_name: string; instance_id: string; run_number: number }>(
+      `SELECT workflow_name, instance_id, run_number FROM workflow_step
+       WHERE child_workflow_name = ${find.add(key.workflowName)} AND child_instance_id = ${find.add(key.instanceId)}
+         AND type = 'waitForWorkflow' AND status = 'waiting'`,
+      find.values,
+    );
+    let woke = false;
+    for (const row of waiting) {
+      const run = { workflowName: row.workflow_name, instanceId: row.instance_id };
+      // Only a suspended run (no lease, not paused): a runner holding the run sees the end itself
+      // when it suspends (awaitInstances, which takes this instance's row before its own).
+      const lock = new SqlParams();
+      const free = `${runMatch(lock, run, Number(row.run_number))} AND lease_token IS NULL AND due_at IS NOT NULL`;
+      if (!(await this.sql.rows(`SELECT 1 AS found FROM workflow_task WHERE ${free}${this.sql.dialect.forUpdate}`, lock.values)).length) continue;
+      const due = new SqlParams();
+      await this.sql.run(`UPDATE workflow_task SET due_at = ${due.add(this.time(now))} WHERE ${keyMatch(due, run)}`, due.values);
+      const moved = new SqlParams();
+      await this.sql.run(
+        `UPDATE workflow_instance SET status = ${moved.add(status)}, updated_at = ${moved.add(this.time(now))} WHERE ${keyMatch(moved, run)} AND status = 'waiting'`,
+        moved.values,
+      );
+      woke = true;
+    }
+    if (woke) await this.signalRunnable();
+    return woke;
+  }
+
+  async listChildren(parent: InstanceKey, policy: ParentClosePolicy, finished: readonly InstanceStatus[]): Promise<InstanceKey[]> {
+    const p = new SqlParams();
+    const rows = await this.sql.rows<{ workflow_name: string; instance_id: string }>(
+      `SELECT workflow_name, instance_id FROM workflow_instance
+       WHERE parent_workflow_name = ${p.add(parent.workflowName)} AND parent_instance_id = ${p.add(parent.instanceId)}
+         AND parent_close_policy = ${p.add(policy)} AND status NOT IN (${p.list(finished)})
+       ORDER BY workflow_name, instance_id`,
+      p.values,
+    );
+    return rows.map((row) => ({ workflowName: row.workflow_name, instanceId: row.instance_id }));
   }
 
   /** Consumes an undelivered event for `stepName`; false when it was delivered already. */

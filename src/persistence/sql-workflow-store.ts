@@ -1,9 +1,10 @@
-import type { EventRecord, InstanceKey, InstanceRecord, Lease, LogRecord, NewLogRecord, StepRecord } from '../engine/model';
+import type { EventRecord, InstanceKey, InstanceRecord, InstanceStatus, Lease, LogRecord, NewLogRecord, StepRecord } from '../engine/model';
 import type {
   ClaimRequest,
   ClaimedRun,
   EventDelivery,
   FinishPatch,
+  FinishResult,
   InstanceListQuery,
   LeaseCheck,
   LogQuery,
@@ -16,7 +17,7 @@ import type { DatabaseConnection } from './connection/database-connection';
 import type { Dialect } from './sql/dialect';
 import { eventFromRow, instanceFromRow, logFromRow, stepFromRow } from './sql/row-mappers';
 import type { SqlExecutor } from './sql/sql-executor';
-import { keyMatch, keysetPage, runMatch } from './sql/sql-fragments';
+import { anyKey, keyMatch, keysetPage, runMatch } from './sql/sql-fragments';
 import { SqlParams } from './sql/sql-params';
 import type { SqlStoreTransaction } from './sql-store-transaction';
 
@@ -38,7 +39,7 @@ export abstract class SqlWorkflowStore implements WorkflowStore {
 
   abstract createInstances(instances: InstanceRecord[], dueAt: number): Promise<string[]>;
   abstract saveProgress(lease: Lease, steps: StepRecord[], logs: NewLogRecord[], delivery?: EventDelivery): Promise<LeaseCheck | null>;
-  abstract finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[]): Promise<boolean>;
+  abstract finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[], wokenStatus: InstanceStatus): Promise<FinishResult>;
   abstract claimDue(request: ClaimRequest): Promise<ClaimedRun[]>;
   abstract housekeeping(): Promise<void>;
   abstract subscribeRunnable(onRunnable: () => void, onProblem: (message: string) => void): Promise<() => Promise<void>>;
@@ -57,6 +58,13 @@ export abstract class SqlWorkflowStore implements WorkflowStore {
     const p = new SqlParams();
     const [row] = await this.rows(`SELECT * FROM workflow_instance WHERE ${keyMatch(p, key)}`, p);
     return row ? instanceFromRow(this.dialect, row) : null;
+  }
+
+  async findInstances(keys: InstanceKey[]): Promise<InstanceRecord[]> {
+    if (!keys.length) return [];
+    const p = new SqlParams();
+    const rows = await this.rows(`SELECT * FROM workflow_instance WHERE ${anyKey(p, keys)}`, p);
+    return rows.map((row) => instanceFromRow(this.dialect, row));
   }
 
   async listInstances(query: InstanceListQuery): Promise<InstanceRecord[]> {
@@ -149,6 +157,22 @@ export abstract class SqlWorkflowStore implements WorkflowStore {
       .statement()
       .run(`INSERT INTO workflow_setting (name, value) VALUES (${insert.list([name, create()])}) ON CONFLICT (name) DO NOTHING`, insert.values);
     return String((await read()).value);
+  }
+
+  /**
+   * Ends a run in a transaction of several statements: the lease check locks the queue row first,
+   * so a run that registered as waiting (awaitInstance) committed before, and the later look for
+   * waiting runs, a statement of its own, sees it.
+   */
+  protected finishInTransaction(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[], wokenStatus: InstanceStatus): Promise<FinishResult> {
+    return this.sqlTransaction(async (tx) => {
+      if (!(await tx.checkLease(lease))) return { held: false, woke: false };
+      await tx.saveSteps(steps);
+      await tx.insertLogs(logs);
+      await tx.updateInstance(lease, patch);
+      await tx.deleteTask(lease);
+      return { held: true, woke: await tx.wakeAwaiting(lease, patch.updatedAt, wokenStatus) };
+    });
   }
 
   protected sqlTransaction<T>(work: (tx: SqlStoreTransaction) => Promise<T>): Promise<T> {

@@ -208,3 +208,63 @@ describe.each(TEST_DATABASES)('the instance-completed index migration on %s', (k
     }
   });
 });
+
+describe.each(TEST_DATABASES)('the child workflows migration on %s', (kind) => {
+  const columnsOf = async (dataSource: DataSource, table: string): Promise<string[]> =>
+    (
+      kind === 'postgres'
+        ? await dataSource.query(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = '${table}'`)
+        : await dataSource.query(`SELECT name FROM pragma_table_info('${table}')`)
+    ).map((column: { name: string }) => column.name);
+
+  it('adds the parent, child and awaited columns to a database holding data of the previous version, and takes them away again', async () => {
+    const database = await createTestDatabase(kind);
+    const { before, after } = aroundMigration(database.url, /^ChildWorkflows/);
+    const at = kind === 'postgres' ? `'2030-01-01T00:00:00.000Z'` : String(T0);
+    try {
+      await before.initialize();
+      await before.runMigrations();
+      await before.query(`INSERT INTO workflow_instance (workflow_name, instance_id, run_number, status, params, created_at, updated_at) VALUES ('${WORKFLOW}', 'old', 0, 'waiting', '{"n":1}', ${at}, ${at})`);
+      await before.query(`INSERT INTO workflow_task (workflow_name, instance_id, run_number, kind, due_at) VALUES ('${WORKFLOW}', 'old', 0, 0, ${at})`);
+      await before.query(
+        `INSERT INTO workflow_step (workflow_name, instance_id, run_number, name, id, seq, type, status, attempts, wake_at, wait_event_type, created_at, updated_at)
+         VALUES ('${WORKFLOW}', 'old', 0, 'wait', 's-1', 1, 'waitForEvent', 'waiting', 0, ${at}, 'go', ${at}, ${at})`,
+      );
+      await before.destroy();
+
+      await after.initialize();
+      expect((await after.runMigrations({ transaction: 'all' })).map((m) => m.name)).toEqual([expect.stringMatching(/^ChildWorkflows/)]);
+      await after.destroy();
+
+      // Read back as the service reads it: no parent, no child, not awaited (the end of it wakes nobody).
+      const store = await openWorkflowStore({ url: database.url });
+      try {
+        expect(await store.findInstance(keyOf('old'))).toMatchObject({ params: '{"n":1}', parent: null, parentClosePolicy: null });
+        expect(await store.loadSteps(keyOf('old'), 0)).toEqual([expect.objectContaining({ name: 'wait', waitEventType: 'go', childWorkflowName: null, childInstanceId: null })]);
+        expect(await store.transaction((tx) => tx.awaitInstances([keyOf('old')]))).toBe(true);
+        const parent = { workflowName: 'p', instanceId: 'p-1', runNumber: 0 };
+        expect(await store.createInstances([instanceRecord('new', { runNumber: 0, parent, parentClosePolicy: 'abandon' })], T0)).toEqual(['new']);
+        expect(await store.findInstance(keyOf('new'))).toMatchObject({ parent, parentClosePolicy: 'abandon' });
+        expect(await store.transaction((tx) => tx.listChildren(parent, 'abandon', ['complete']))).toEqual([keyOf('new')]);
+      } finally {
+        await store.close();
+      }
+
+      const undo = new DataSource(dataSourceOptions({ url: database.url }));
+      await undo.initialize();
+      try {
+        await undoThrough(undo, 'ChildWorkflows');
+        expect(await columnsOf(undo, 'workflow_instance')).not.toContain('parent_instance_id');
+        expect(await columnsOf(undo, 'workflow_step')).not.toContain('child_instance_id');
+        expect(await columnsOf(undo, 'workflow_task')).not.toContain('awaited');
+        expect(await undo.query(`SELECT instance_id FROM workflow_instance ORDER BY instance_id`)).toEqual([{ instance_id: 'new' }, { instance_id: 'old' }]);
+      } finally {
+        await undo.destroy();
+      }
+    } finally {
+      if (before.isInitialized) await before.destroy();
+      if (after.isInitialized) await after.destroy();
+      await database.drop();
+    }
+  });
+});

@@ -167,7 +167,7 @@ describe.each(TEST_DATABASES)('store step writes on %s', (kind) => {
       const run = await claimed(store, 'a', { now: T0 + 1 });
       const steps = [stepRecord(A, 'last', 1)];
       const lines = [newLog(A, 'Run 1 completed', { category: 'system' })];
-      expect(await store.finishRun(run.lease, completion({ done: true }, T0 + 9), steps, lines)).toBe(true);
+      expect(await store.finishRun(run.lease, completion({ done: true }, T0 + 9), steps, lines, 'queued')).toEqual({ held: true, woke: false });
       expect(await readRows(store, A)).toEqual({
         instance: { ...run.instance, status: 'complete', output: '{"done":true}', error: null, completedAt: T0 + 9, updatedAt: T0 + 9 },
         task: null,
@@ -180,7 +180,7 @@ describe.each(TEST_DATABASES)('store step writes on %s', (kind) => {
     it('writes an error and no output for a failed run', async () => {
       const run = await claimed(store, 'a');
       const error = { name: 'RangeError', message: 'boom' };
-      expect(await store.finishRun(run.lease, { status: 'errored', output: null, error, completedAt: T0 + 2, updatedAt: T0 + 2 }, [], [])).toBe(true);
+      expect(await store.finishRun(run.lease, { status: 'errored', output: null, error, completedAt: T0 + 2, updatedAt: T0 + 2 }, [], [], 'queued')).toEqual({ held: true, woke: false });
       expect(await store.findInstance(A)).toMatchObject({ status: 'errored', output: null, error, completedAt: T0 + 2 });
     });
 
@@ -188,18 +188,18 @@ describe.each(TEST_DATABASES)('store step writes on %s', (kind) => {
       const run = await claimed(store, 'a', { now: T0, leaseMs: 30_000 });
       const [takeover] = await store.claimDue(claimRequest({ now: T0 + 30_000 }));
       const before = await readRows(store, A);
-      expect(await store.finishRun(run.lease, completion('stale', T0 + 31_000), [stepRecord(A, 'late', 1)], [newLog(A, 'late')])).toBe(false);
+      expect(await store.finishRun(run.lease, completion('stale', T0 + 31_000), [stepRecord(A, 'late', 1)], [newLog(A, 'late')], 'queued')).toEqual({ held: false, woke: false });
       expect(await readRows(store, A)).toEqual(before);
       expect(await store.loadSteps(A, 1)).toEqual([]);
       expect(await logsOf()).toEqual([]);
-      expect(await store.finishRun(takeover.lease, completion('fresh', T0 + 31_000), [], [])).toBe(true);
+      expect(await store.finishRun(takeover.lease, completion('fresh', T0 + 31_000), [], [], 'queued')).toEqual({ held: true, woke: false });
       expect((await store.findInstance(A))?.output).toBe('"fresh"');
     });
 
     it('finishes with 2,000 step rows in the same write', async () => {
       const run = await claimed(store, 'a');
       const steps = Array.from({ length: 2_000 }, (_, i) => stepRecord(A, `s${i}`, i + 1));
-      expect(await store.finishRun(run.lease, completion(2_000, T0 + 1), steps, [])).toBe(true);
+      expect(await store.finishRun(run.lease, completion(2_000, T0 + 1), steps, [], 'queued')).toEqual({ held: true, woke: false });
       expect(await store.loadSteps(A, 1)).toHaveLength(2_000);
       expect((await store.findInstance(A))?.status).toBe('complete');
     });

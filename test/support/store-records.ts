@@ -39,6 +39,8 @@ export function instanceRecord(instanceId: string, fields: Partial<InstanceRecor
     startedAt: null,
     completedAt: null,
     traceParent: null,
+    parent: null,
+    parentClosePolicy: null,
     ...fields,
   };
 }
@@ -60,6 +62,8 @@ export function stepRecord(key: InstanceKey & { runNumber?: number }, name: stri
     nextRetryAt: null,
     wakeAt: null,
     waitEventType: null,
+    childWorkflowName: null,
+    childInstanceId: null,
     result: `"${name} done"`,
     error: null,
     createdAt: T0,

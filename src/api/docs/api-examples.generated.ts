@@ -55,11 +55,11 @@ export const API_EXAMPLES: ApiExamples = {
         },
         {
           "name": "parent",
-          "description": "Starts a \"child\" instance and waits for its \"child-done\" event."
+          "description": "Runs a \"child\" instance and completes with its result."
         },
         {
           "name": "child",
-          "description": "Does its task, then sends \"child-done\" to its parent."
+          "description": "Does its task and returns the result to whoever waits for it."
         }
       ]
     },
@@ -70,19 +70,19 @@ export const API_EXAMPLES: ApiExamples = {
           "details": {
             "status": "queued"
           },
-          "createdAt": "2026-12-02T02:11:26.914Z",
-          "updatedAt": "2026-12-02T02:11:26.914Z"
+          "createdAt": "2026-12-02T02:30:27.522Z",
+          "updatedAt": "2026-12-02T02:30:27.522Z"
         },
         {
           "id": "req-2",
           "details": {
             "status": "queued"
           },
-          "createdAt": "2026-12-02T02:11:26.914Z",
-          "updatedAt": "2026-12-02T02:11:26.914Z"
+          "createdAt": "2026-12-02T02:30:27.522Z",
+          "updatedAt": "2026-12-02T02:30:27.522Z"
         }
       ],
-      "cursor": "eyJzIjoiaW5zdGFuY2VzOmFwcHJvdmFsOioiLCJwIjp7ImNyZWF0ZWRBdCI6MTc5NjE3NzQ4NjkxNCwiaW5zdGFuY2VJZCI6InJlcS0yIn0sIm4iOjIsIm8iOiJkZXNjIn0.-yjPP0Ce-V93sPlOooThjJwCB59OWidTP6oz4_AU5JM",
+      "cursor": "eyJzIjoiaW5zdGFuY2VzOmFwcHJvdmFsOioiLCJwIjp7ImNyZWF0ZWRBdCI6MTc5NjE3ODYyNzUyMiwiaW5zdGFuY2VJZCI6InJlcS0yIn0sIm4iOjIsIm8iOiJkZXNjIn0.Fuznf8tuHffClEwj7pthA5QdDBh08TgotN2jkQS4_OE",
       "hasNextPage": true
     },
     "create": {
@@ -120,9 +120,9 @@ export const API_EXAMPLES: ApiExamples = {
           "amount": 120
         },
         "pauseRequested": false,
-        "createdAt": "2026-12-02T02:11:26.833Z",
-        "updatedAt": "2026-12-02T02:11:26.864Z",
-        "startedAt": "2026-12-02T02:11:26.849Z",
+        "createdAt": "2026-12-02T02:30:27.455Z",
+        "updatedAt": "2026-12-02T02:30:27.478Z",
+        "startedAt": "2026-12-02T02:30:27.467Z",
         "completedAt": null,
         "currentStep": {
           "stepKey": "wait for decision",
@@ -133,7 +133,7 @@ export const API_EXAMPLES: ApiExamples = {
           "maxAttempts": 1,
           "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T03:11:26.861Z",
+          "wakeAt": "2026-12-02T03:30:27.477Z",
           "waitEventType": "approval"
         }
       }
@@ -154,21 +154,23 @@ export const API_EXAMPLES: ApiExamples = {
           "task": "report"
         },
         "pauseRequested": false,
-        "createdAt": "2026-12-02T02:11:26.967Z",
-        "updatedAt": "2026-12-02T02:11:26.999Z",
-        "startedAt": "2026-12-02T02:11:26.972Z",
-        "completedAt": "2026-12-02T02:11:26.999Z",
+        "createdAt": "2026-12-02T02:30:27.686Z",
+        "updatedAt": "2026-12-02T02:30:27.716Z",
+        "startedAt": "2026-12-02T02:30:27.690Z",
+        "completedAt": "2026-12-02T02:30:27.716Z",
         "currentStep": {
-          "stepKey": "wait for child",
-          "name": "wait for child",
-          "type": "waitForEvent",
+          "stepKey": "wait child report-1-child",
+          "name": "wait child report-1-child",
+          "type": "waitForWorkflow",
           "status": "completed",
           "attempts": 0,
           "maxAttempts": 1,
           "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T03:11:26.977Z",
-          "waitEventType": "child-done"
+          "wakeAt": "2026-12-02T03:30:27.695Z",
+          "waitEventType": null,
+          "childWorkflowName": "child",
+          "childInstanceId": "report-1-child"
         }
       }
     },
@@ -176,7 +178,7 @@ export const API_EXAMPLES: ApiExamples = {
       "runNumber": 0,
       "steps": [
         {
-          "id": "92add83e-2a4f-4ad9-8450-11e8e4bb00dc",
+          "id": "ebdfba45-bfbe-4eb0-93c1-06a72d2c4a50",
           "runNumber": 0,
           "stepKey": "cooling off",
           "name": "cooling off",
@@ -186,14 +188,14 @@ export const API_EXAMPLES: ApiExamples = {
           "maxAttempts": 1,
           "timeoutMs": null,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T02:11:31.895Z",
+          "wakeAt": "2026-12-02T02:30:32.506Z",
           "waitEventType": null,
           "result": null,
-          "createdAt": "2026-12-02T02:11:26.895Z",
-          "updatedAt": "2026-12-02T02:11:26.895Z"
+          "createdAt": "2026-12-02T02:30:27.506Z",
+          "updatedAt": "2026-12-02T02:30:27.506Z"
         },
         {
-          "id": "9757fbc3-950b-4db1-9b27-10d44c719df8",
+          "id": "dc411ab6-2c18-4c4c-ac32-f01abf390ded",
           "runNumber": 0,
           "stepKey": "wait for decision",
           "name": "wait for decision",
@@ -203,7 +205,7 @@ export const API_EXAMPLES: ApiExamples = {
           "maxAttempts": 1,
           "timeoutMs": 3600000,
           "nextRetryAt": null,
-          "wakeAt": "2026-12-02T03:11:26.861Z",
+          "wakeAt": "2026-12-02T03:30:27.477Z",
           "waitEventType": "approval",
           "result": {
             "type": "approval",
@@ -211,13 +213,13 @@ export const API_EXAMPLES: ApiExamples = {
               "approved": true,
               "approver": "grace"
             },
-            "timestamp": "2026-12-02T02:11:26.884Z"
+            "timestamp": "2026-12-02T02:30:27.496Z"
           },
-          "createdAt": "2026-12-02T02:11:26.861Z",
-          "updatedAt": "2026-12-02T02:11:26.893Z"
+          "createdAt": "2026-12-02T02:30:27.477Z",
+          "updatedAt": "2026-12-02T02:30:27.505Z"
         },
         {
-          "id": "802a9702-8fba-4f9d-b331-ba4a2bb30239",
+          "id": "4f884dc7-d980-48c1-a54e-71998395ec42",
           "runNumber": 0,
           "stepKey": "record request",
           "name": "record request",
@@ -232,10 +234,10 @@ export const API_EXAMPLES: ApiExamples = {
           "result": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T02:11:26.833Z"
+            "receivedAt": "2026-12-02T02:30:27.455Z"
           },
-          "createdAt": "2026-12-02T02:11:26.857Z",
-          "updatedAt": "2026-12-02T02:11:26.857Z"
+          "createdAt": "2026-12-02T02:30:27.474Z",
+          "updatedAt": "2026-12-02T02:30:27.474Z"
         }
       ],
       "stepsHasNextPage": false,
@@ -248,8 +250,8 @@ export const API_EXAMPLES: ApiExamples = {
             "approved": true,
             "approver": "grace"
           },
-          "createdAt": "2026-12-02T02:11:26.884Z",
-          "deliveredAt": "2026-12-02T02:11:26.893Z",
+          "createdAt": "2026-12-02T02:30:27.496Z",
+          "deliveredAt": "2026-12-02T02:30:27.505Z",
           "consumedByStepKey": "wait for decision"
         }
       ],
@@ -266,10 +268,10 @@ export const API_EXAMPLES: ApiExamples = {
           "data": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T02:11:26.833Z"
+            "receivedAt": "2026-12-02T02:30:27.455Z"
           },
           "isReplay": true,
-          "createdAt": "2026-12-02T02:11:26.893Z"
+          "createdAt": "2026-12-02T02:30:27.504Z"
         },
         {
           "id": "2",
@@ -282,10 +284,10 @@ export const API_EXAMPLES: ApiExamples = {
           "data": {
             "requester": "ada",
             "amount": 120,
-            "receivedAt": "2026-12-02T02:11:26.833Z"
+            "receivedAt": "2026-12-02T02:30:27.455Z"
           },
           "isReplay": false,
-          "createdAt": "2026-12-02T02:11:26.861Z"
+          "createdAt": "2026-12-02T02:30:27.476Z"
         },
         {
           "id": "1",
@@ -297,7 +299,7 @@ export const API_EXAMPLES: ApiExamples = {
           "message": "Run 0 started",
           "data": null,
           "isReplay": false,
-          "createdAt": "2026-12-02T02:11:26.854Z"
+          "createdAt": "2026-12-02T02:30:27.471Z"
         }
       ],
       "logsHasNextPage": false
@@ -342,12 +344,12 @@ export const API_EXAMPLES: ApiExamples = {
       "event": {
         "id": "decision-req-1",
         "type": "approval",
-        "createdAt": "2026-12-02T02:11:26.884Z"
+        "createdAt": "2026-12-02T02:30:27.496Z"
       }
     },
     "tick": {
       "processed": 1,
-      "nextWakeAt": "2026-12-02T02:11:31.895Z"
+      "nextWakeAt": "2026-12-02T02:30:32.506Z"
     }
   },
   "errors": {

@@ -4,6 +4,10 @@ import type { CreatedInstance } from '../../engine/lifecycle/create-instances';
 import { INSTANCE_STATUSES, type InstanceStatus } from '../../engine/model';
 import type { InstanceDetails } from '../../engine/views';
 
+/** The descriptions of a step's child fields, shared by the history and the current step. */
+export const CHILD_WORKFLOW = 'startWorkflow: the workflow of the child it started; waitForWorkflow: of the instance it waits for. Only on those steps.';
+export const CHILD_INSTANCE = 'startWorkflow: the child it started; waitForWorkflow: the instance it waits for. Only on those steps.';
+
 export class ErrorInfoDto implements ErrorInfo {
   @ApiProperty({ example: 'NonRetryableError' })
   name!: string;

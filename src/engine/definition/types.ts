@@ -22,7 +22,46 @@ export interface StepConfig {
 export interface StepAttempt {
   /** 1 for the first attempt, 2 for the first retry, … */
   attempt: number;
+  /**
+   * Aborts when this attempt times out (its reason a StepTimeoutError), or when the claim on the
+   * run ends under it: the instance was terminated or restarted, the lease was lost, or the
+   * process is shutting down. Hand it to `fetch` and the like so they stop early; whatever the
+   * attempt returns after it aborted is discarded.
+   */
+  signal: AbortSignal;
 }
+
+/** What `step.startWorkflow` returns: the child it started. */
+export interface ChildWorkflowHandle {
+  workflowName: string;
+  instanceId: string;
+}
+
+export interface StartWorkflowOptions<Params = unknown> {
+  /** The child's instance id; unset, one derived from the parent's id, run number and step name. */
+  id?: string;
+  params?: Params;
+  /** What terminating or restarting the parent does to the child while it runs (default `terminate`). */
+  parentClosePolicy?: 'terminate' | 'abandon';
+  /**
+   * The step's name in the parent's run. Unset: `<workflowName>-<id>` with an id, otherwise
+   * `<workflowName>-<n>`, n counting this run's startWorkflow calls of that workflow without an id.
+   */
+  step?: string;
+}
+
+export interface WaitForWorkflowOptions {
+  /** How long to wait at most (1 second to 365 days; default 365 days). */
+  timeout?: Duration;
+  /** The step's name in the run (default `wait <workflowName> <instanceId>`). */
+  step?: string;
+}
+
+export type RunWorkflowOptions<Params = unknown> = StartWorkflowOptions<Params> & {
+  timeout?: Duration;
+  /** The waiting step's name (default as for waitForWorkflow). */
+  waitStep?: string;
+};
 
 export interface ReceivedEvent<Payload = unknown> {
   type: string;
@@ -50,11 +89,20 @@ export interface WorkflowStep {
     name: string,
     options: { type: string; timeout?: Duration },
   ): Promise<ReceivedEvent<Payload>>;
+  /** Starts a child instance, once per run of this one (a replay returns the same child). */
+  startWorkflow<Params = unknown>(workflowName: string, options?: StartWorkflowOptions<Params>): Promise<ChildWorkflowHandle>;
+  /**
+   * Waits until the instance (any one, not only a child) has finished and returns its output; one
+   * that errored or was terminated throws a ChildWorkflowError carrying its error.
+   */
+  waitForWorkflow<Output = unknown>(workflowName: string, instanceId: string, options?: WaitForWorkflowOptions): Promise<Output>;
+  /** startWorkflow, then waitForWorkflow on the child. */
+  runWorkflow<Output = unknown, Params = unknown>(workflowName: string, options?: RunWorkflowOptions<Params>): Promise<Output>;
   log: StepLogger;
 }
 
 export interface WorkflowContext {
-  /** The programmatic client: start child workflows from inside `step.do` so it happens once. */
+  /** The programmatic client (child workflows: `step.startWorkflow`, which starts them once per run). */
   workflows: WorkflowsApi;
 }
 

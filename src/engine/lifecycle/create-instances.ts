@@ -89,6 +89,8 @@ export class InstanceCreation {
       startedAt: null,
       completedAt: null,
       traceParent,
+      parent: null,
+      parentClosePolicy: null,
     };
   }
 

@@ -72,7 +72,7 @@ const ACTIONS: Record<'pause' | 'resume' | 'terminate' | 'restart' | 'event', Re
 };
 
 /** Where a runner event takes the run it holds: without a pause asked for, and with one. */
-const RUNNER: Record<Exclude<RunnerEvent, 'wokenByEvent'>, [Transition, Transition]> = {
+const RUNNER: Record<Exclude<RunnerEvent, 'wokenByEvent' | 'wokenByWorkflow'>, [Transition, Transition]> = {
   claimed: [to('running', 'keep'), to('waitingForPause', 'keep')],
   suspendedUntilLater: [to('waiting', 'dueLater'), to('paused', 'hold')],
   suspendedDueNow: [to('queued', 'dueNow'), to('paused', 'hold')],
@@ -140,10 +140,10 @@ describe('the status table: runner events', () => {
     }
   });
 
-  it('wokenByEvent requeues a waiting run now, and nothing else', () => {
-    expect(moveFor('wokenByEvent', 'waiting')).toEqual(to('queued', 'dueNow'));
+  it.each(['wokenByEvent', 'wokenByWorkflow'] as const)('%s requeues a waiting run now, and nothing else', (event) => {
+    expect(moveFor(event, 'waiting')).toEqual(to('queued', 'dueNow'));
     for (const status of INSTANCE_STATUSES.filter((s) => s !== 'waiting')) {
-      expect({ status, transition: transitionFor('wokenByEvent', status) }).toEqual({ status, transition: NOOP });
+      expect({ status, transition: transitionFor(event, status) }).toEqual({ status, transition: NOOP });
     }
   });
 

@@ -17,7 +17,9 @@ export type RunnerEvent =
   | 'completed'
   | 'failed'
   /** An event the run's `waitForEvent` waits for arrived. */
-  | 'wokenByEvent';
+  | 'wokenByEvent'
+  /** The instance the run's `waitForWorkflow` waits for finished (or was terminated). */
+  | 'wokenByWorkflow';
 
 /** Every event that changes an instance's status. */
 export type StatusEvent = InstanceAction | RunnerEvent;
@@ -77,7 +79,9 @@ const held = (running: Transition, waitingForPause: Transition): Rules => ({
 
 /**
  * Every status change, as one table (the status table of docs/http-api.md, plus the runner's
- * own): the compiler demands a row for every event and a cell for every status.
+ * own): the compiler demands a row for every event and a cell for every status. Terminating or
+ * restarting an instance also terminates its live children whose close policy is `terminate`
+ * (manage-instance.ts, closeChildren), each by its own `terminate` row.
  */
 const TABLE: Record<StatusEvent, Rules> = {
   pause: {
@@ -133,6 +137,7 @@ const TABLE: Record<StatusEvent, Rules> = {
   completed: held(to('complete', 'delete'), to('complete', 'delete')),
   failed: held(to('errored', 'delete'), to('errored', 'delete')),
   wokenByEvent: { ...held(NOOP, NOOP), waiting: to('queued', 'dueNow') },
+  wokenByWorkflow: { ...held(NOOP, NOOP), waiting: to('queued', 'dueNow') },
 };
 
 /** The statuses a run ends in: only restart leaves them, and only they may be deleted or purged. */

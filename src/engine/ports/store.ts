@@ -8,6 +8,7 @@ import type {
   LogRecord,
   NewEventRecord,
   NewLogRecord,
+  ParentClosePolicy,
   StepRecord,
   TaskRecord,
 } from '../model';
@@ -23,6 +24,13 @@ export interface EventDelivery {
 export interface LeaseCheck {
   /** A pause was asked for: stop at this step boundary. */
   pauseRequested: boolean;
+}
+
+/** How finishing a run went: `held` false when the lease was lost (nothing written). */
+export interface FinishResult {
+  held: boolean;
+  /** Runs that waited for this instance (step.waitForWorkflow) became runnable now. */
+  woke: boolean;
 }
 
 /** What finishing a run writes to its instance. */
@@ -105,10 +113,15 @@ export interface WorkflowStore {
    * nothing written) when it was lost. Does not extend the lease.
    */
   saveProgress(lease: Lease, steps: StepRecord[], logs: NewLogRecord[], delivery?: EventDelivery): Promise<LeaseCheck | null>;
-  /** Ends a run while `lease` holds: the instance takes `patch`, the queue row goes; false when lost. */
-  finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[]): Promise<boolean>;
+  /**
+   * Ends a run while `lease` holds: the instance takes `patch`, the queue row goes, and runs
+   * suspended waiting for this instance become runnable now (taking `wokenStatus`), all at once.
+   */
+  finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[], wokenStatus: InstanceStatus): Promise<FinishResult>;
 
   findInstance(key: InstanceKey): Promise<InstanceRecord | null>;
+  /** Those of `keys` that exist, in no particular order. */
+  findInstances(keys: InstanceKey[]): Promise<InstanceRecord[]>;
   listInstances(query: InstanceListQuery): Promise<InstanceRecord[]>;
   listSteps(query: RunStreamQuery<number>): Promise<StepRecord[]>;
   listEvents(query: RunStreamQuery<number>): Promise<EventRecord[]>;
@@ -173,6 +186,24 @@ export interface StoreTransaction {
 
   saveSteps(steps: StepRecord[]): Promise<void>;
   insertLogs(logs: NewLogRecord[]): Promise<void>;
+
+  /** Inserts instances without queue rows, skipping ids already taken; returns the ids it inserted. */
+  insertInstances(instances: InstanceRecord[]): Promise<string[]>;
+  /**
+   * A run is about to wait for these instances: marks their queue rows as awaited and holds a
+   * lock on them until the transaction ends, so an instance's end, before or after, cannot be
+   * missed. False when any of them has no queue row: it is finished (or does not exist). Taken
+   * before the waiting run's own queue row (an instance's end takes its own row, then the
+   * waiting run's), so the two never wait for each other.
+   */
+  awaitInstances(keys: InstanceKey[]): Promise<boolean>;
+  /**
+   * The instance has just finished: runs suspended on a `waitForWorkflow` of it become runnable
+   * now (taking `status`, signalled); true when any did. A run a runner holds is left to it.
+   */
+  wakeAwaiting(key: InstanceKey, now: number, status: InstanceStatus): Promise<boolean>;
+  /** The instances `parent` started with this close policy that are not in one of `finished`. */
+  listChildren(parent: InstanceKey, policy: ParentClosePolicy, finished: readonly InstanceStatus[]): Promise<InstanceKey[]>;
 
   insertEvent(event: NewEventRecord): Promise<EventRecord>;
   findEvent(key: InstanceKey, eventId: string): Promise<EventRecord | null>;

@@ -1,6 +1,6 @@
-import type { Lease, NewLogRecord, StepRecord } from '../model';
+import type { InstanceStatus, Lease, NewLogRecord, StepRecord } from '../model';
 import type { Clock } from '../ports/clock';
-import type { EventDelivery, FinishPatch, LeaseCheck, StoreTransaction, WorkflowStore } from '../ports/store';
+import type { EventDelivery, FinishPatch, FinishResult, LeaseCheck, StoreTransaction, WorkflowStore } from '../ports/store';
 import { LeaseLostError } from './lease-lost-error';
 import { retryWhileUnavailable } from './retry-while-unavailable';
 
@@ -66,15 +66,18 @@ export class ProgressWriter {
     return retries.count > 0 ? this.renew('pastLease') : check;
   }
 
-  /** The buffered rows and `work`'s writes in one transaction that also extends the lease. */
-  commitFenced(work: FencedWork, patience: Patience = 'pastLease'): Promise<LeaseCheck> {
+  /**
+   * The buffered rows and `work`'s writes in one transaction that also extends the lease;
+   * `beforeFence` runs in it first, for locks that must be taken before the run's own.
+   */
+  commitFenced(work: FencedWork, patience: Patience = 'pastLease', beforeFence?: (tx: StoreTransaction) => Promise<void>): Promise<LeaseCheck> {
     return this.write(
       (steps, logs) =>
         this.extending(async (tx, check) => {
           const more = (await work(tx, check)) ?? [];
           await tx.saveSteps(steps);
           await tx.insertLogs([...logs, ...more]);
-        }),
+        }, beforeFence),
       patience,
     );
   }
@@ -92,10 +95,13 @@ export class ProgressWriter {
     return this.clock.now() >= this.leaseExpiresAt;
   }
 
-  /** Ends the run with `patch` and the buffered rows (none, with `discardPending`). */
-  async finish(patch: FinishPatch, options: { discardPending?: boolean } = {}): Promise<void> {
-    if (options.discardPending) this.discardPending();
-    await this.write(async (steps, logs) => ((await this.store.finishRun(this.lease, patch, steps, logs)) ? true : null), 'pastLease');
+  /** Ends the run with `patch` and the buffered rows; runs waiting for it take `wokenStatus`. Says whether any woke. */
+  async finish(patch: FinishPatch, wokenStatus: InstanceStatus): Promise<boolean> {
+    const result = await this.write(async (steps, logs): Promise<FinishResult | null> => {
+      const finished = await this.store.finishRun(this.lease, patch, steps, logs, wokenStatus);
+      return finished.held ? finished : null;
+    }, 'pastLease');
+    return result.woke;
   }
 
   /** Forgets the buffered rows (they were refused by the database). */
@@ -113,9 +119,13 @@ export class ProgressWriter {
    * One transaction that extends the lease and does `work`; null when the lease was lost. The
    * new expiry counts once the transaction committed (it may be rolled back and run again).
    */
-  private async extending(work: (tx: StoreTransaction, check: LeaseCheck) => Promise<void>): Promise<LeaseCheck | null> {
+  private async extending(
+    work: (tx: StoreTransaction, check: LeaseCheck) => Promise<void>,
+    beforeFence?: (tx: StoreTransaction) => Promise<void>,
+  ): Promise<LeaseCheck | null> {
     const expiresAt = this.clock.now() + this.leaseMs;
     const check = await this.store.transaction(async (tx) => {
+      await beforeFence?.(tx);
       const held = await tx.fenceLease(this.lease, expiresAt);
       if (held) await work(tx, held);
       return held;

@@ -1,10 +1,11 @@
 import { type ErrorInfo, errorInfo } from '../errors';
 import type { ExecutionScope } from '../execution-scope';
 import { serializeJson } from '../json';
-import { runnerMove } from '../lifecycle/transitions';
+import { moveFor, runnerMove } from '../lifecycle/transitions';
 import type { EngineLimits } from '../limits';
 import { type InstanceKey, type TaskRecord, unleasedTask } from '../model';
 import type { Clock } from '../ports/clock';
+import type { StoreTransaction } from '../ports/store';
 import type { ClaimEnd } from '../ports/telemetry';
 import type { BlockedStep } from '../step/step-ledger';
 import type { ProgressWriter } from './progress-writer';
@@ -16,6 +17,8 @@ export interface EndingContext {
   clock: Clock;
   writer: ProgressWriter;
   log: RunLog;
+  /** Tells this process's runner that a run became runnable now. */
+  wakeRunner: () => void;
 }
 
 const keyOf = ({ run }: EndingContext): InstanceKey => ({ workflowName: run.workflowName, instanceId: run.instanceId });
@@ -33,7 +36,8 @@ export async function writeRunEnd(context: EndingContext, error: ErrorInfo | nul
   writer.log(error ? log.systemLine('error', `Run ${run.runNumber} errored: ${error.name}: ${error.message}`) : log.systemLine('info', `Run ${run.runNumber} completed`));
   const { status } = runnerMove(error ? 'failed' : 'completed', false);
   const now = clock.now();
-  await writer.finish({ status, output, error, completedAt: now, updatedAt: now });
+  // Runs waiting for this instance (step.waitForWorkflow) go on now, woken in the same write.
+  if (await writer.finish({ status, output, error, completedAt: now, updatedAt: now }, moveFor('wokenByWorkflow', 'waiting').status)) context.wakeRunner();
   return error ? { outcome: 'errored', error } : { outcome: 'complete' };
 }
 
@@ -46,23 +50,29 @@ export function writeRunOutput(context: EndingContext, output: unknown, limits: 
 
 /**
  * Every step left is parked: the run goes back to the queue, due when the earliest of them is
- * (or now, when an event one of them waits for arrived meanwhile), or held when a pause was asked.
+ * (or now, when an event one of them waits for arrived meanwhile, or an instance one of them
+ * waits for finished), or held when a pause was asked.
  */
 export async function writeSuspension(context: EndingContext, parked: BlockedStep[]): Promise<ClaimEnd> {
   const waits = parked.flatMap((p) => (p.wait ? [p.wait] : []));
+  const awaited = parked.flatMap((p) => (p.awaits ? [p.awaits] : []));
   const earliest = Math.min(...parked.map((p) => p.dueAt));
+  let awaitedEnded = false;
+  // Each awaited instance's queue row is marked and locked (before this run's own): one that
+  // ends after this commit wakes this run; one that has ended already makes it due now.
+  const awaitAll = async (tx: StoreTransaction) => void (awaitedEnded = !(await tx.awaitInstances(awaited)));
   await context.writer.commitFenced(async (tx, { pauseRequested }) => {
     const now = context.clock.now();
     // An event may have been stored after this run looked for it and before this commit.
     const eventArrived = waits.length > 0 && (await tx.hasDeliverableEvent(keyOf(context), context.run.runNumber, waits));
-    const dueAt = eventArrived ? now : earliest;
+    const dueAt = eventArrived || awaitedEnded ? now : earliest;
     const move = runnerMove(dueAt <= now ? 'suspendedDueNow' : 'suspendedUntilLater', pauseRequested);
     await tx.updateInstance(keyOf(context), { status: move.status, updatedAt: now });
     await tx.putTasks([releasedTask(context, move.queue === 'hold' ? null : dueAt)]);
     // Runnable now but not by this claim: any process may take it (this one may be stopping).
     if (move.queue === 'dueNow') await tx.signalRunnable();
     return move.queue === 'hold' ? [context.log.systemLine('info', 'Paused')] : [];
-  });
+  }, 'pastLease', awaitAll);
   return { outcome: 'suspended' };
 }
 

@@ -2,14 +2,16 @@ import type { LogLevel, WorkflowDefinition } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
 import { type ErrorInfo, StoreWriteError, toErrorInfo } from '../errors';
 import { type ExecutionScope, outsideScope, runInScope } from '../execution-scope';
-import type { EventRecord, StepRecord, StepType } from '../model';
-import type { ClaimedRun, EventDelivery, LeaseCheck } from '../ports/store';
+import { ChildWorkflows } from '../lifecycle/child-workflows';
+import type { EventRecord, InstanceKey, InstanceRecord, StepRecord, StepType } from '../model';
+import type { ClaimedRun, EventDelivery, LeaseCheck, StoreTransaction } from '../ports/store';
 import { isDatabaseUnavailable, StoreDataError } from '../ports/store-errors';
 import type { ClaimEnd, RunObservation } from '../ports/telemetry';
 import { StepApi } from '../step/step-api';
 import type { StepHost } from '../step/step-host';
 import { type BlockedStep, StepLedger } from '../step/step-ledger';
 import { ClaimState, type ExecutionOutcome, outcomeOf } from './claim-state';
+import { ClaimStorage } from './claim-storage';
 import { LeaseKeeper } from './lease-keeper';
 import { LeaseLostError } from './lease-lost-error';
 import { ProgressWriter } from './progress-writer';
@@ -34,8 +36,12 @@ export class RunExecution implements StepHost {
   private pauseRequested: boolean;
   /** An error that ends the run whatever the workflow code does with it (too many steps). */
   private fatal?: ErrorInfo;
-  private deliveries: Promise<unknown> = Promise.resolve();
   readonly observation: RunObservation;
+  /** Aborted when the claim is over, however it ended (StepAttempt.signal). */
+  private readonly claimOver = new AbortController();
+  readonly signal = this.claimOver.signal;
+  readonly children: ChildWorkflows;
+  private readonly storage: ClaimStorage;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -52,6 +58,12 @@ export class RunExecution implements StepHost {
     const renew = () => this.writer.renew().then((check) => (deps.telemetry.leaseRenewed(this.scope), check));
     this.leaseKeeper = new LeaseKeeper(deps.clock, deps.leaseMs, renew, (check) => this.notePause(check), (error) => this.abandon(error));
     this.pauseRequested = claim.instance.status === 'waitingForPause';
+    this.children = new ChildWorkflows(deps);
+    this.storage = new ClaimStorage(deps.store, this.writer, this.scope, {
+      abandon: (error) => this.abandon(error),
+      refused: (error) => this.conclude(() => Promise.reject(error)),
+      checked: (check) => this.notePause(check),
+    });
     this.observation = deps.telemetry.runClaimed({ ...this.scope, firstClaim: claim.firstClaim, traceParent: claim.instance.traceParent, takenOver: claim.takenOver });
   }
 
@@ -97,15 +109,17 @@ export class RunExecution implements StepHost {
   }
 
   commit(record?: StepRecord, delivery?: EventDelivery): Promise<void> {
-    return outsideScope(async () => {
-      try {
-        this.notePause(await this.writer.commit(record, delivery));
-      } catch (error) {
-        if (error instanceof LeaseLostError || isDatabaseUnavailable(error)) this.abandon(error);
-        else this.conclude(() => Promise.reject(error));
-        throw error;
-      }
-    });
+    return this.storage.commit(record, delivery);
+  }
+
+  commitWith(work: (tx: StoreTransaction) => Promise<StepRecord | null>): Promise<void> {
+    return this.storage.commitWith(work);
+  }
+
+  wakeRunner = (): void => this.deps.onRunnable();
+
+  findInstance(key: InstanceKey): Promise<InstanceRecord | null> {
+    return this.storage.findInstance(key);
   }
 
   startWork(): boolean {
@@ -125,8 +139,8 @@ export class RunExecution implements StepHost {
     this.suspendWhenIdle();
   }
 
-  park(name: string, dueAt: number, wait?: BlockedStep['wait']): Promise<never> {
-    this.ledger.block(name, dueAt, wait);
+  park(name: string, dueAt: number, on?: Omit<BlockedStep, 'dueAt'>): Promise<never> {
+    this.ledger.block(name, dueAt, on);
     this.suspendWhenIdle();
     // A fresh promise each time: one shared never-settling promise would keep every caller alive.
     return new Promise<never>(() => {});
@@ -138,21 +152,11 @@ export class RunExecution implements StepHost {
   }
 
   peekEvent(type: string, notAfter: number): Promise<EventRecord | null> {
-    return outsideScope(async () => {
-      try {
-        return await this.writer.reading(() => this.deps.store.peekEvent(this.scope, this.scope.runNumber, type, notAfter));
-      } catch (error) {
-        // Never thrown into the workflow as its own failure: the claim is given up instead.
-        this.abandon(error);
-        throw error;
-      }
-    });
+    return this.storage.peekEvent(type, notAfter);
   }
 
   oneDeliveryAtATime<T>(work: () => Promise<T>): Promise<T> {
-    const turn = this.deliveries.then(work);
-    this.deliveries = turn.catch(() => undefined);
-    return turn;
+    return this.storage.oneDeliveryAtATime(work);
   }
 
   log(level: LogLevel, message: unknown, data: unknown, category: unknown): void {
@@ -187,7 +191,7 @@ export class RunExecution implements StepHost {
   }
 
   private get ending(): EndingContext {
-    return { run: this.scope, clock: this.deps.clock, writer: this.writer, log: this.runLog };
+    return { run: this.scope, clock: this.deps.clock, writer: this.writer, log: this.runLog, wakeRunner: this.wakeRunner };
   }
 
   /** Chooses how this claim ends, once; a later choice changes nothing. */
@@ -216,9 +220,10 @@ export class RunExecution implements StepHost {
 
   private over(end: ClaimEnd): void {
     // Steps still in flight (a concurrent step that outlived a failure, a timed-out attempt)
-    // have nothing left to write to.
+    // have nothing left to write to, and are told so through their signal.
     this.writer.close();
     this.state.end(end);
+    this.claimOver.abort();
   }
 
   /** The lease is gone or the database stayed away: stop writing, leave the run to the queue. */

@@ -66,7 +66,10 @@ export async function runDoStep(
   return host.park(name, nextRetryAt);
 }
 
-/** Runs one attempt under its timeout; a late result after the timeout is discarded. */
+/**
+ * Runs one attempt under its timeout; a late result after the timeout is discarded. Its signal
+ * aborts at the timeout or when the claim ends (StepAttempt.signal).
+ */
 function runAttempt(
   host: StepHost,
   name: string,
@@ -76,10 +79,14 @@ function runAttempt(
   observed: AttemptObservation,
 ): Promise<AttemptResult> {
   return new Promise<AttemptResult>((resolve) => {
-    const cancelTimeout = host.setTimer(timeoutMs, () =>
-      resolve({ ok: false, error: new StepTimeoutError(`Step "${name}" attempt ${attempt} timed out after ${timeoutMs} ms`) }),
-    );
-    runInScope({ ...host.scope, stepName: name, attempt }, () => observed.run(async () => callback({ attempt })))
+    const timedOut = new AbortController();
+    const signal = AbortSignal.any([timedOut.signal, host.signal]);
+    const cancelTimeout = host.setTimer(timeoutMs, () => {
+      const error = new StepTimeoutError(`Step "${name}" attempt ${attempt} timed out after ${timeoutMs} ms`);
+      resolve({ ok: false, error });
+      timedOut.abort(error);
+    });
+    runInScope({ ...host.scope, stepName: name, attempt }, () => observed.run(async () => callback({ attempt, signal })))
       .then(
         (value) => resolve({ ok: true, value }),
         (error: unknown) => resolve({ ok: false, error }),

@@ -1,22 +1,37 @@
-import type { LogLevel, ReceivedEvent, StepConfig, StepLogger, WorkflowStep } from '../definition/types';
+import type {
+  ChildWorkflowHandle,
+  LogLevel,
+  ReceivedEvent,
+  RunWorkflowOptions,
+  StartWorkflowOptions,
+  StepConfig,
+  StepLogger,
+  WaitForWorkflowOptions,
+  WorkflowStep,
+} from '../definition/types';
 import { type Duration, parseDuration } from '../durations';
-import { DuplicateStepError, InvalidStepNameError, MaxStepsExceededError, StepTypeMismatchError, fromErrorInfo, toErrorInfo } from '../errors';
+import { DuplicateStepError, InvalidStepNameError, MaxStepsExceededError, StepTypeMismatchError, toErrorInfo } from '../errors';
 import { MAX_STEP_NAME_LENGTH } from '../identifiers';
 import type { StepRecord, StepType } from '../model';
 import { isStorableText } from '../text';
 import { runDoStep, type StepCallback } from './do-step';
 import { runSleepStep, wakeTimeOf } from './sleep-step';
 import type { StepHost } from './step-host';
-import { readResult } from './step-outcome';
+import { runStartWorkflowStep } from './start-workflow-step';
+import { readResult, storedError } from './step-outcome';
 import { runWaitStep } from './wait-step';
+import { runWaitForWorkflowStep } from './wait-workflow-step';
 
 /**
  * The `step` object workflow code receives. Each method is one durable step, named per run: a
  * step that completed (or failed for good) earlier in the run answers from storage, exactly as
- * it did the first time; any other runs for real (see do-step.ts, sleep-step.ts, wait-step.ts).
+ * it did the first time; any other runs for real (see do-step.ts, sleep-step.ts, wait-step.ts,
+ * start-workflow-step.ts, wait-workflow-step.ts).
  */
 export class StepApi implements WorkflowStep {
   readonly log: StepLogger;
+  /** startWorkflow calls without an id or a step name, per workflow: they name the steps. */
+  private readonly unnamedStarts = new Map<string, number>();
 
   constructor(private readonly host: StepHost) {
     const line = (level: LogLevel) => (message: string, data?: unknown, options?: { category?: string }) =>
@@ -41,6 +56,30 @@ export class StepApi implements WorkflowStep {
     return this.step(name, 'waitForEvent', (stored) => runWaitStep(this.host, name, options, stored)) as Promise<ReceivedEvent<Payload>>;
   }
 
+  startWorkflow<Params = unknown>(workflowName: string, options: StartWorkflowOptions<Params> = {}): Promise<ChildWorkflowHandle> {
+    const name = options?.step ?? this.startStepName(workflowName, options?.id);
+    return this.step(name, 'startWorkflow', () => runStartWorkflowStep(this.host, name, workflowName, options ?? {})) as Promise<ChildWorkflowHandle>;
+  }
+
+  waitForWorkflow<Output = unknown>(workflowName: string, instanceId: string, options: WaitForWorkflowOptions = {}): Promise<Output> {
+    const name = options?.step ?? `wait ${String(workflowName)} ${String(instanceId)}`;
+    const target = { workflowName, instanceId };
+    return this.step(name, 'waitForWorkflow', (stored) => runWaitForWorkflowStep(this.host, name, target, options ?? {}, stored)) as Promise<Output>;
+  }
+
+  async runWorkflow<Output = unknown, Params = unknown>(workflowName: string, options: RunWorkflowOptions<Params> = {}): Promise<Output> {
+    const child = await this.startWorkflow(workflowName, options);
+    return this.waitForWorkflow<Output>(child.workflowName, child.instanceId, { timeout: options?.timeout, step: options?.waitStep });
+  }
+
+  /** `<workflow>-<id>`, or `<workflow>-<n>` for the n-th start of that workflow without an id in this run. */
+  private startStepName(workflowName: string, id: string | undefined): string {
+    if (id !== undefined) return `${String(workflowName)}-${String(id)}`;
+    const n = (this.unnamedStarts.get(workflowName) ?? 0) + 1;
+    this.unnamedStarts.set(workflowName, n);
+    return `${String(workflowName)}-${n}`;
+  }
+
   /** What every step kind shares: the name rules, replay of finished steps, in-progress bookkeeping. */
   private async step(name: string, type: StepType, run: (stored: StepRecord | undefined) => Promise<unknown>): Promise<unknown> {
     const { ledger } = this.host;
@@ -55,7 +94,7 @@ export class StepApi implements WorkflowStep {
       throw error;
     }
     if (stored?.status === 'completed') return type === 'sleep' ? undefined : readResult(stored);
-    if (stored?.status === 'errored') throw fromErrorInfo(stored.error!);
+    if (stored?.status === 'errored') throw storedError(stored);
     ledger.leaveReplay();
     this.host.begin(name);
     try {

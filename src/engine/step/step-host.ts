@@ -2,8 +2,9 @@ import type { LogLevel } from '../definition/types';
 import type { ErrorInfo } from '../errors';
 import type { ExecutionScope } from '../execution-scope';
 import type { EngineLimits } from '../limits';
-import type { EventRecord, StepRecord, StepType } from '../model';
-import type { EventDelivery } from '../ports/store';
+import type { ChildWorkflows } from '../lifecycle/child-workflows';
+import type { EventRecord, InstanceKey, InstanceRecord, StepRecord, StepType } from '../model';
+import type { EventDelivery, StoreTransaction } from '../ports/store';
 import type { RunObservation } from '../ports/telemetry';
 import type { BlockedStep, StepLedger } from './step-ledger';
 
@@ -18,6 +19,10 @@ export interface StepHost {
   readonly scope: ExecutionScope;
   /** What the outside is told of this run's steps (logs, metrics, traces). */
   readonly observation: RunObservation;
+  /** Aborts when this claim ends: terminated, restarted, lease lost, shutting down. */
+  readonly signal: AbortSignal;
+  /** Checks and starts child workflows (step.startWorkflow). */
+  readonly children: ChildWorkflows;
   now(): number;
   setTimer(ms: number, callback: () => void): () => void;
 
@@ -27,6 +32,13 @@ export interface StepHost {
   defer(record: StepRecord): void;
   /** Commits the kept rows, `record` and `delivery`; throws when the claim may write no more. */
   commit(record?: StepRecord, delivery?: EventDelivery): Promise<void>;
+  /**
+   * Commits the kept rows with `work`'s writes and the step row it returns (none: null), in one
+   * transaction fenced by the lease; `work` may run more than once (a lost lock race is retried).
+   */
+  commitWith(work: (tx: StoreTransaction) => Promise<StepRecord | null>): Promise<void>;
+  /** Tells this process's runner that a run became runnable now. */
+  wakeRunner(): void;
 
   /**
    * Whether a step may start new work now: not once the claim is ending, a pause waits for this
@@ -37,10 +49,12 @@ export interface StepHost {
   begin(name: string): void;
   end(name: string): void;
   /** Parks a step until `dueAt`: the returned promise never settles, the run suspends instead. */
-  park(name: string, dueAt: number, wait?: BlockedStep['wait']): Promise<never>;
+  park(name: string, dueAt: number, on?: Omit<BlockedStep, 'dueAt'>): Promise<never>;
   /** Ends the run with `error`, whatever the workflow code does next. */
   failRun(error: ErrorInfo): void;
 
+  /** Another instance as stored now (null: there is none). */
+  findInstance(key: InstanceKey): Promise<InstanceRecord | null>;
   /** The oldest event of `type` this run may consume, stored no later than `notAfter`. */
   peekEvent(type: string, notAfter: number): Promise<EventRecord | null>;
   /** Runs event look-ups one after another, so two waits for one type never pick the same event. */

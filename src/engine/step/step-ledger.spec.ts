@@ -19,6 +19,8 @@ function storedStep(name: string, seq: number, fields: Partial<StepRecord> = {})
     nextRetryAt: null,
     wakeAt: null,
     waitEventType: null,
+    childWorkflowName: null,
+    childInstanceId: null,
     result: '1',
     error: null,
     createdAt: T0,
@@ -143,7 +145,7 @@ describe('StepLedger', () => {
       ledger.begin('nap');
       ledger.block('nap', T0 + 60_000);
       ledger.begin('wait');
-      ledger.block('wait', T0 + 3_600_000, { type: 'go', deadline: T0 + 3_600_000 });
+      ledger.block('wait', T0 + 3_600_000, { wait: { type: 'go', deadline: T0 + 3_600_000 } });
       expect(ledger.parked).toEqual([{ dueAt: T0 + 60_000, wait: undefined }, { dueAt: T0 + 3_600_000, wait: { type: 'go', deadline: T0 + 3_600_000 } }]);
     });
 
@@ -172,6 +174,8 @@ describe('StepLedger', () => {
         nextRetryAt: null,
         wakeAt: T0 + 1000,
         waitEventType: null,
+        childWorkflowName: null,
+        childInstanceId: null,
         result: null,
         error: null,
         createdAt: T0 + 10,

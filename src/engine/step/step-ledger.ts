@@ -1,10 +1,12 @@
-import type { StepRecord, StepType } from '../model';
+import type { InstanceKey, StepRecord, StepType } from '../model';
 
 /** Why a step cannot go on now, and when the run should be picked up again. */
 export interface BlockedStep {
   dueAt: number;
   /** Set for `waitForEvent`, so a suspension never misses an event that arrived meanwhile. */
   wait?: { type: string; deadline: number };
+  /** Set for `waitForWorkflow`: the instance whose end wakes the run (see awaitInstance). */
+  awaits?: InstanceKey;
 }
 
 /** Where a ledger's new step rows belong. */
@@ -77,9 +79,9 @@ export class StepLedger {
   }
 
   /** Parks a step until `dueAt`. */
-  block(name: string, dueAt: number, wait?: BlockedStep['wait']): void {
+  block(name: string, dueAt: number, on: Omit<BlockedStep, 'dueAt'> = {}): void {
     this.inFlight.delete(name);
-    this.blocked.set(name, { dueAt, wait });
+    this.blocked.set(name, { dueAt, ...on });
   }
 
   /** Counts one more executed step if the budget allows it; false when it is spent. */
@@ -114,6 +116,8 @@ export class StepLedger {
       nextRetryAt: null,
       wakeAt: null,
       waitEventType: null,
+      childWorkflowName: null,
+      childInstanceId: null,
       result: null,
       error: null,
       createdAt: previous?.createdAt ?? now,

@@ -54,7 +54,7 @@ export async function runWaitStep(
     return failStep(host, name, 'waitForEvent', toErrorInfo(error));
   }
   host.defer(waiting);
-  return host.park(name, deadline, { type, deadline });
+  return host.park(name, deadline, { wait: { type, deadline } });
 }
 
 /** An invalid type as text, whatever it is (a BigInt or a throwing object included). */

@@ -23,6 +23,11 @@ export function workflowInstanceEntity(dialect: DialectName) {
       completedAt: time('completed_at', true),
       // The creating request's W3C traceparent: each claim of each run is traced as its child.
       traceParent: text('trace_parent', TRACE_PARENT_LENGTH, true),
+      // The run that started this instance with step.startWorkflow, and what its end does to it.
+      parentWorkflowName: text('parent_workflow_name', 64, true),
+      parentInstanceId: text('parent_instance_id', 100, true),
+      parentRunNumber: int('parent_run_number', true),
+      parentClosePolicy: text('parent_close_policy', 16, true),
     },
     indices: [
       // Listing, newest first, optionally by status: keyset pages over (created_at, instance_id).
@@ -30,6 +35,8 @@ export function workflowInstanceEntity(dialect: DialectName) {
       { name: 'idx_workflow_instance_status_created', columns: ['workflowName', 'status', 'createdAt', 'instanceId'] },
       // Retention: a workflow's instances that finished before a time, oldest first, without a scan.
       { name: 'idx_workflow_instance_completed', columns: ['workflowName', 'completedAt'] },
+      // Terminating or restarting a parent finds its children.
+      { name: 'idx_workflow_instance_parent', columns: ['parentWorkflowName', 'parentInstanceId'] },
     ],
   });
 }

@@ -22,12 +22,19 @@ export function workflowStepEntity(dialect: DialectName) {
       nextRetryAt: time('next_retry_at', true),
       wakeAt: time('wake_at', true),
       waitEventType: text('wait_event_type', 100, true),
+      // startWorkflow: the child it started; waitForWorkflow: the instance it waits for.
+      childWorkflowName: text('child_workflow_name', 64, true),
+      childInstanceId: text('child_instance_id', 100, true),
       result: json('result'),
       errorName: text('error_name', 256, true),
       errorMessage: { name: 'error_message', type: 'text', nullable: true },
       createdAt: time('created_at'),
       updatedAt: time('updated_at'),
     },
-    indices: [{ name: 'idx_workflow_step_seq', columns: ['workflowName', 'instanceId', 'runNumber', 'seq'] }],
+    indices: [
+      { name: 'idx_workflow_step_seq', columns: ['workflowName', 'instanceId', 'runNumber', 'seq'] },
+      // An instance's end finds the runs waiting for it.
+      { name: 'idx_workflow_step_child', columns: ['childWorkflowName', 'childInstanceId'] },
+    ],
   });
 }

@@ -26,6 +26,11 @@ export function workflowTaskEntity(dialect: DialectName) {
        * a runner learns of a pause in the same statement that checks its lease.
        */
       pauseRequested: { name: 'pause_requested', type: 'boolean', default: false },
+      /**
+       * Some run waited for this instance (step.waitForWorkflow) and locked this row to say so:
+       * its end then wakes the runs waiting for it. Never written by a queue-row upsert.
+       */
+      awaited: { name: 'awaited', type: 'boolean', default: false },
     },
     indices: [{ name: 'idx_workflow_task_due', columns: ['kind', 'dueAt'] }],
   });

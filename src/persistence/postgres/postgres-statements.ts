@@ -58,16 +58,23 @@ export function deliverStatement(lease: Lease, steps: StepRecord[], logs: NewLog
   return { text, values: p.values };
 }
 
-/** Ends a run: its queue row goes, its instance takes `patch`, with the last steps and log lines. */
+/**
+ * Ends a run: its queue row goes, its instance takes `patch`, with the last steps and log lines.
+ * The queue row is locked first; when a run ever waited for this instance (`awaited`, set under
+ * that lock), nothing is written and `awaited` says so: the end must then wake the waiting runs,
+ * which one statement cannot reliably see (its snapshot predates a wait committed while it
+ * waited for the lock).
+ */
 export function finishRunStatement(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[]): Statement {
   const p = new SqlParams();
-  const text = `WITH lease AS (DELETE FROM workflow_task WHERE ${leaseMatch(p, lease)} RETURNING 1)
+  const text = `WITH lease AS (SELECT awaited FROM workflow_task WHERE ${leaseMatch(p, lease)} FOR UPDATE)
+    , gone AS (DELETE FROM workflow_task WHERE ${leaseMatch(p, lease)} AND EXISTS (SELECT 1 FROM lease WHERE NOT awaited) RETURNING 1)
     , finished AS (UPDATE workflow_instance SET status = ${p.add(patch.status)}, output = ${p.add(patch.output)},
         error_name = ${p.add(patch.error?.name ?? null)}, error_message = ${p.add(patch.error?.message ?? null)},
         completed_at = ${p.add(d.time(patch.completedAt))}, updated_at = ${p.add(d.time(patch.updatedAt))}
-      WHERE ${keyMatch(p, lease)} AND EXISTS (SELECT 1 FROM lease) RETURNING 1)
-    ${progressWrites(p, steps, logs, 'lease')}
-    SELECT count(*)::int AS held FROM lease`;
+      WHERE ${keyMatch(p, lease)} AND EXISTS (SELECT 1 FROM gone) RETURNING 1)
+    ${progressWrites(p, steps, logs, 'gone')}
+    SELECT (SELECT count(*) FROM gone)::int AS held, (SELECT count(*) FROM lease WHERE awaited)::int AS awaited`;
   return { text, values: p.values };
 }
 

@@ -1,5 +1,5 @@
-import type { InstanceRecord, Lease, NewLogRecord, StepRecord } from '../../engine/model';
-import type { ClaimRequest, ClaimedRun, EventDelivery, FinishPatch, LeaseCheck } from '../../engine/ports/store';
+import type { InstanceRecord, InstanceStatus, Lease, NewLogRecord, StepRecord } from '../../engine/model';
+import type { ClaimRequest, ClaimedRun, EventDelivery, FinishPatch, FinishResult, LeaseCheck } from '../../engine/ports/store';
 import { migratePostgres } from '../migrations/run-migrations';
 import { claimedRunOf } from '../sql/claimed-run';
 import type { SqlExecutor } from '../sql/sql-executor';
@@ -46,9 +46,14 @@ export class PostgresWorkflowStore extends SqlWorkflowStore {
     return { pauseRequested: row.pause_requested };
   }
 
-  async finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[]): Promise<boolean> {
-    const [row] = await this.send<{ held: number }>(finishRunStatement(lease, patch, steps, logs));
-    return row.held === 1;
+  /**
+   * One statement, unless some run ever waited for this instance: then the statement writes
+   * nothing and the run ends in a transaction that wakes the runs waiting (see finishInTransaction).
+   */
+  async finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[], wokenStatus: InstanceStatus): Promise<FinishResult> {
+    const [row] = await this.send<{ held: number; awaited: number }>(finishRunStatement(lease, patch, steps, logs));
+    if (row.awaited === 1) return this.finishInTransaction(lease, patch, steps, logs, wokenStatus);
+    return { held: row.held === 1, woke: false };
   }
 
   async claimDue(request: ClaimRequest): Promise<ClaimedRun[]> {

@@ -16,8 +16,12 @@ export interface RowEncoding<R> {
 
 export const INSTANCE_ROW: RowEncoding<InstanceRecord> = {
   columns:
-    'workflow_name, instance_id, run_number, status, params, output, error_name, error_message, created_at, updated_at, started_at, completed_at, trace_parent',
-  pgTypes: ['varchar', 'varchar', 'int', 'varchar', 'text', 'text', 'varchar', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'varchar'],
+    'workflow_name, instance_id, run_number, status, params, output, error_name, error_message, created_at, updated_at, started_at, completed_at, trace_parent, ' +
+    'parent_workflow_name, parent_instance_id, parent_run_number, parent_close_policy',
+  pgTypes: [
+    'varchar', 'varchar', 'int', 'varchar', 'text', 'text', 'varchar', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'varchar',
+    'varchar', 'varchar', 'int', 'varchar',
+  ],
   values: (d, i) => [
     i.workflowName,
     i.instanceId,
@@ -32,6 +36,10 @@ export const INSTANCE_ROW: RowEncoding<InstanceRecord> = {
     d.time(i.startedAt),
     d.time(i.completedAt),
     i.traceParent,
+    i.parent?.workflowName ?? null,
+    i.parent?.instanceId ?? null,
+    i.parent?.runNumber ?? null,
+    i.parentClosePolicy,
   ],
 };
 
@@ -53,10 +61,11 @@ export const TASK_ROW: RowEncoding<TaskRecord> = {
 
 export const STEP_ROW: RowEncoding<StepRecord> = {
   columns:
-    'workflow_name, instance_id, run_number, name, id, seq, type, status, attempts, max_attempts, timeout_ms, next_retry_at, wake_at, wait_event_type, result, error_name, error_message, created_at, updated_at',
+    'workflow_name, instance_id, run_number, name, id, seq, type, status, attempts, max_attempts, timeout_ms, next_retry_at, wake_at, wait_event_type, result, error_name, error_message, created_at, updated_at, ' +
+    'child_workflow_name, child_instance_id',
   pgTypes: [
     'varchar', 'varchar', 'int', 'varchar', 'varchar', 'int', 'varchar', 'varchar', 'int', 'int', 'bigint',
-    'timestamptz', 'timestamptz', 'varchar', 'text', 'varchar', 'text', 'timestamptz', 'timestamptz',
+    'timestamptz', 'timestamptz', 'varchar', 'text', 'varchar', 'text', 'timestamptz', 'timestamptz', 'varchar', 'varchar',
   ],
   values: (d, s) => [
     s.workflowName,
@@ -78,6 +87,8 @@ export const STEP_ROW: RowEncoding<StepRecord> = {
     s.error?.message ?? null,
     d.time(s.createdAt),
     d.time(s.updatedAt),
+    s.childWorkflowName,
+    s.childInstanceId,
   ],
 };
 
@@ -86,9 +97,9 @@ export const STEP_UPSERT = `ON CONFLICT (workflow_name, instance_id, run_number,
   attempts = excluded.attempts, max_attempts = excluded.max_attempts, timeout_ms = excluded.timeout_ms,
   next_retry_at = excluded.next_retry_at, wake_at = excluded.wake_at, wait_event_type = excluded.wait_event_type,
   result = excluded.result, error_name = excluded.error_name, error_message = excluded.error_message,
-  updated_at = excluded.updated_at`;
+  updated_at = excluded.updated_at, child_workflow_name = excluded.child_workflow_name, child_instance_id = excluded.child_instance_id`;
 
-/** A queue row is replaced whole. */
+/** A queue row is replaced whole, but for `awaited`: a run that waits for it keeps waiting. */
 export const TASK_UPSERT = `ON CONFLICT (workflow_name, instance_id) DO UPDATE SET run_number = excluded.run_number, kind = excluded.kind,
   due_at = excluded.due_at, lease_owner = excluded.lease_owner, lease_token = excluded.lease_token,
   lease_expires_at = excluded.lease_expires_at, pause_requested = excluded.pause_requested`;

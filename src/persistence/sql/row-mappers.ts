@@ -28,6 +28,11 @@ export function instanceFromRow(d: Dialect, row: Row): InstanceRecord {
     startedAt: d.readTime(row.started_at),
     completedAt: d.readTime(row.completed_at),
     traceParent: str(row.trace_parent),
+    parent:
+      row.parent_instance_id == null
+        ? null
+        : { workflowName: String(row.parent_workflow_name), instanceId: String(row.parent_instance_id), runNumber: Number(row.parent_run_number) },
+    parentClosePolicy: row.parent_close_policy == null ? null : (String(row.parent_close_policy) as InstanceRecord['parentClosePolicy']),
   };
 }
 
@@ -61,6 +66,8 @@ export function stepFromRow(d: Dialect, row: Row): StepRecord {
     nextRetryAt: d.readTime(row.next_retry_at),
     wakeAt: d.readTime(row.wake_at),
     waitEventType: str(row.wait_event_type),
+    childWorkflowName: str(row.child_workflow_name),
+    childInstanceId: str(row.child_instance_id),
     result: str(row.result),
     error: errorOf(row),
     createdAt: d.readTime(row.created_at)!,

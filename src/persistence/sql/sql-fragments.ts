@@ -21,3 +21,8 @@ export function keysetPage(p: SqlParams, column: string, page: PageQuery<number>
     orderBy: ` ORDER BY ${column} ${ascending ? 'ASC' : 'DESC'}`,
   };
 }
+
+/** `(workflow_name, instance_id) IN (VALUES (…), …)`: any of `keys` (at least one). */
+export function anyKey(p: SqlParams, keys: readonly InstanceKey[]): string {
+  return `(workflow_name, instance_id) IN (VALUES ${keys.map((key) => `(${p.list([key.workflowName, key.instanceId])})`).join(', ')})`;
+}

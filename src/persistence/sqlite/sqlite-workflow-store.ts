@@ -1,5 +1,5 @@
-import { type InstanceRecord, type Lease, type NewLogRecord, type StepRecord, unleasedTask } from '../../engine/model';
-import type { ClaimRequest, ClaimedRun, EventDelivery, FinishPatch, LeaseCheck } from '../../engine/ports/store';
+import { type InstanceRecord, type InstanceStatus, type Lease, type NewLogRecord, type StepRecord, unleasedTask } from '../../engine/model';
+import type { ClaimRequest, ClaimedRun, EventDelivery, FinishPatch, FinishResult, LeaseCheck } from '../../engine/ports/store';
 import type { DatabaseErrorKind } from '../connection/database-errors';
 import { migrateSqlite } from '../migrations/run-migrations';
 import { claimedRunOf } from '../sql/claimed-run';
@@ -62,15 +62,9 @@ export class SqliteWorkflowStore extends SqlWorkflowStore {
     });
   }
 
-  finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[]): Promise<boolean> {
-    return this.sqlTransaction(async (tx) => {
-      if (!(await tx.checkLease(lease))) return false;
-      await tx.saveSteps(steps);
-      await tx.insertLogs(logs);
-      await tx.updateInstance(lease, patch);
-      await tx.deleteTask(lease);
-      return true;
-    });
+  /** One writer at a time: the transaction sees every run that waits for this one. */
+  finishRun(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[], wokenStatus: InstanceStatus): Promise<FinishResult> {
+    return this.finishInTransaction(lease, patch, steps, logs, wokenStatus);
   }
 
   claimDue(request: ClaimRequest): Promise<ClaimedRun[]> {

@@ -3,7 +3,7 @@ import { LOG_LEVELS, type LogLevel } from '../../../engine/definition/types';
 import { STEP_STATUSES, STEP_TYPES, type StepStatus, type StepType } from '../../../engine/model';
 import type { History } from '../../../engine/queries/history-query';
 import type { EventView, LogView, StepView } from '../../../engine/views';
-import { ErrorInfoDto } from '../../docs/instance-details.dto';
+import { CHILD_INSTANCE, CHILD_WORKFLOW, ErrorInfoDto } from '../../docs/instance-details.dto';
 
 const nullableTime = { nullable: true, type: String, example: null };
 
@@ -15,14 +15,20 @@ export class StepDto implements StepView {
   @ApiProperty({ enum: STEP_TYPES }) type!: StepType;
   @ApiProperty({ enum: STEP_STATUSES }) status!: StepStatus;
   @ApiProperty({ example: 1 }) attempts!: number;
-  @ApiProperty({ nullable: true, type: Number, example: 6, description: '1 for sleep and waitForEvent; for do, null when retries are unlimited' })
+  @ApiProperty({ nullable: true, type: Number, example: 6, description: '1 for sleep, waits and startWorkflow; for do, null when retries are unlimited' })
   maxAttempts!: number | null;
-  @ApiProperty({ nullable: true, type: Number, example: 600000, description: "do: each attempt's timeout; waitForEvent: the wait's timeout; sleep: null" })
+  @ApiProperty({ nullable: true, type: Number, example: 600000, description: "do: each attempt's timeout; waitForEvent, waitForWorkflow: the wait's timeout; otherwise null" })
   timeoutMs!: number | null;
   @ApiProperty(nullableTime) nextRetryAt!: string | null;
-  @ApiProperty({ ...nullableTime, description: 'sleep: when it wakes; waitForEvent: when it times out' }) wakeAt!: string | null;
+  @ApiProperty({ ...nullableTime, description: 'sleep: when it wakes; waitForEvent, waitForWorkflow: when it times out' }) wakeAt!: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) waitEventType!: string | null;
-  @ApiProperty({ example: { chargeId: 'ch-1' }, description: 'The stored result (JSON).' }) result!: unknown;
+  @ApiPropertyOptional({ example: 'payment', description: CHILD_WORKFLOW }) childWorkflowName?: string;
+  @ApiPropertyOptional({ example: 'order-1-0-payment-1', description: CHILD_INSTANCE }) childInstanceId?: string;
+  @ApiProperty({
+    example: { chargeId: 'ch-1' },
+    description: 'The stored result (JSON). startWorkflow: `{ workflowName, instanceId }` of the child; a failed startWorkflow or waitForWorkflow: what its ChildWorkflowError says of the instance.',
+  })
+  result!: unknown;
   @ApiPropertyOptional({ type: ErrorInfoDto }) error?: ErrorInfoDto;
   @ApiProperty({ example: '2026-11-29T10:00:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: '2026-11-29T10:00:00.300Z' }) updatedAt!: string;

@@ -5,6 +5,7 @@ import { Settings1796162680635 } from './1796162680635-settings';
 import { ZeroBasedRunNumbers1796200000000 } from './1796200000000-zero-based-run-numbers';
 import { InstanceTraceParent1796300000000 } from './1796300000000-instance-trace-parent';
 import { InstanceCompletedIndex1796400000000 } from './1796400000000-instance-completed-index';
+import { ChildWorkflows1796500000000 } from './1796500000000-child-workflows';
 
 /** In order; schema changes generated with `npm run migration:generate` against PostgreSQL, storage settings and data changes by hand. */
 export const postgresMigrations = [
@@ -15,4 +16,5 @@ export const postgresMigrations = [
   ZeroBasedRunNumbers1796200000000,
   InstanceTraceParent1796300000000,
   InstanceCompletedIndex1796400000000,
+  ChildWorkflows1796500000000,
 ];
