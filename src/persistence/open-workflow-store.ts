@@ -27,9 +27,10 @@ async function loadAdapter<T>(driver: 'pg' | 'better-sqlite3', load: () => Promi
 
 /** The store for the database `options.url` names, migrated and ready. */
 export async function openWorkflowStore(options: StoreOptions = {}): Promise<SqlWorkflowStore> {
-  if (dialectOf(options.url) === 'postgres') {
+  if (dialectOf(options.url, options.pool) === 'postgres') {
     const { PostgresWorkflowStore } = await loadAdapter('pg', () => import('./postgres/postgres-workflow-store.js'));
-    return PostgresWorkflowStore.open({ url: options.url!, poolSize: options.poolSize, onConnectionError: options.onConnectionError, onDatabaseError: options.onDatabaseError });
+    const { url, pool, poolSize, onConnectionError, onDatabaseError } = options;
+    return PostgresWorkflowStore.open({ url, pool, poolSize, onConnectionError, onDatabaseError });
   }
   const { SqliteWorkflowStore } = await loadAdapter('better-sqlite3', () => import('./sqlite/sqlite-workflow-store.js'));
   return SqliteWorkflowStore.open(sqlitePath(options.url), options.onDatabaseError);

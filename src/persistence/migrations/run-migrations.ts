@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type Database from 'better-sqlite3';
-import { dataSourceOptions } from '../data-source-options';
+import { type DatabaseOptions, dataSourceOptions } from '../data-source-options';
 
 /** Any fixed number: the advisory lock that lets one process at a time run the migrations. */
 const MIGRATION_LOCK = 7_201_522_931;
@@ -11,8 +11,9 @@ const MIGRATION_LOCK = 7_201_522_931;
  * start together: an advisory lock makes the others wait, then find nothing left to do.
  * Returns the names of the migrations applied now.
  */
-export async function migratePostgres(url: string): Promise<string[]> {
-  const dataSource = new DataSource(dataSourceOptions({ url, poolSize: 2 }));
+export async function migratePostgres(database: DatabaseOptions): Promise<string[]> {
+  // Connections of its own, on the host pool's settings when one is given: the lock must outlive a statement.
+  const dataSource = new DataSource(dataSourceOptions({ url: database.url, pool: database.pool, poolSize: 2 }));
   await dataSource.initialize();
   try {
     const runner = dataSource.createQueryRunner();

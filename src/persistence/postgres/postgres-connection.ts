@@ -8,8 +8,10 @@ import { type RawQuery, SqlExecutor } from '../sql/sql-executor';
 import { postgresErrorKind } from './postgres-errors';
 
 export interface PostgresConnectionOptions {
-  url: string;
+  url?: string;
   poolSize?: number;
+  /** A host application's pool: used as it is, and left open on close. */
+  pool?: Pool;
   /** Told of connection errors the pool recovers from by itself (a killed backend, a restart). */
   onConnectionError?: (error: Error) => void;
   /** Told of every failed statement or connection attempt, by kind (for metrics). */
@@ -27,12 +29,21 @@ export class PostgresConnection implements DatabaseConnection {
   private readonly pool: Pool;
   private readonly statements: SqlExecutor;
   private readonly reportFailure: (error: unknown) => void;
+  /** Takes back the listeners it put on the pool (a host's pool lives on). */
+  private readonly detach: () => void;
+  private readonly ownsPool: boolean;
 
   constructor(options: PostgresConnectionOptions) {
     const onError = options.onConnectionError ?? (() => undefined);
-    this.pool = new Pool(poolConfig(options));
+    this.ownsPool = !options.pool;
+    this.pool = options.pool ?? new Pool(poolConfig(options));
+    const onConnect = (client: PoolClient) => client.on('error', onError);
     this.pool.on('error', onError);
-    this.pool.on('connect', (client) => client.on('error', onError));
+    this.pool.on('connect', onConnect);
+    this.detach = () => {
+      this.pool.off('error', onError);
+      this.pool.off('connect', onConnect);
+    };
     const onDatabaseError = options.onDatabaseError ?? (() => undefined);
     // Told where the driver fails, once each (a conflict sent again included): errors a
     // transaction's own work throws are not the database's.
@@ -50,7 +61,8 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    this.detach();
+    if (this.ownsPool) await this.pool.end();
   }
 
   private async once<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, type ClientConfig } from 'pg';
 import { RUNNABLE_CHANNEL } from './postgres-statements';
 
 const MIN_RETRY_MS = 250;
@@ -16,7 +16,7 @@ export class PostgresWakeListener {
   private retryTimer?: NodeJS.Timeout;
 
   constructor(
-    private readonly url: string,
+    private readonly settings: ClientConfig,
     private readonly onWake: () => void,
     private readonly log: (message: string) => void,
   ) {}
@@ -35,7 +35,7 @@ export class PostgresWakeListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.url, application_name: 'durable-workflows-listener' });
+    const client = new Client({ ...this.settings, application_name: 'durable-workflows-listener' });
     client.on('notification', () => this.onWake());
     client.on('error', (error) => this.reconnect(client, error));
     client.on('end', () => this.reconnect(client));

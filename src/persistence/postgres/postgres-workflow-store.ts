@@ -1,5 +1,7 @@
 import type { InstanceRecord, InstanceStatus, Lease, NewLogRecord, StepRecord } from '../../engine/model';
 import type { ClaimRequest, ClaimedRun, EventDelivery, FinishPatch, FinishResult, LeaseCheck } from '../../engine/ports/store';
+import type { ClientConfig } from 'pg';
+import { postgresSettingsOf } from '../data-source-options';
 import { migratePostgres } from '../migrations/run-migrations';
 import { claimedRunOf } from '../sql/claimed-run';
 import type { SqlExecutor } from '../sql/sql-executor';
@@ -19,15 +21,16 @@ export class PostgresWorkflowStore extends SqlWorkflowStore {
 
   private constructor(
     connection: PostgresConnection,
-    private readonly url: string,
+    /** Where the LISTEN connection of its own connects. */
+    private readonly settings: ClientConfig,
   ) {
     super(connection);
   }
 
   /** Applies pending migrations, then opens the store's own pool. */
   static async open(options: PostgresConnectionOptions): Promise<PostgresWorkflowStore> {
-    const migrations = await migratePostgres(options.url);
-    const store = new PostgresWorkflowStore(new PostgresConnection(options), options.url);
+    const migrations = await migratePostgres(options);
+    const store = new PostgresWorkflowStore(new PostgresConnection(options), postgresSettingsOf(options));
     store.migrationsApplied = migrations;
     return store;
   }
@@ -77,7 +80,7 @@ export class PostgresWorkflowStore extends SqlWorkflowStore {
   }
 
   async subscribeRunnable(onRunnable: () => void, onProblem: (message: string) => void): Promise<() => Promise<void>> {
-    const listener = new PostgresWakeListener(this.url, onRunnable, onProblem);
+    const listener = new PostgresWakeListener(this.settings, onRunnable, onProblem);
     await listener.start();
     return () => listener.stop();
   }
