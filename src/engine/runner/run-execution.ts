@@ -39,7 +39,7 @@ export class RunExecution implements StepHost {
   readonly observation: RunObservation;
   /** Aborted when the claim is over, however it ended (StepAttempt.signal). */
   private readonly claimOver = new AbortController();
-  readonly signal = this.claimOver.signal;
+  readonly signal: AbortSignal = this.claimOver.signal;
   readonly children: ChildWorkflows;
   private readonly storage: ClaimStorage;
 
