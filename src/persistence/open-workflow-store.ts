@@ -10,9 +10,10 @@ export interface StoreOptions extends DatabaseOptions {
 }
 
 /**
- * The driver is an optional peer dependency of the package (a host installs the one its database
- * needs), so each adapter is loaded only when its database is chosen, and a missing driver is
- * named with the command that installs it rather than as a bare MODULE_NOT_FOUND.
+ * `pg` comes with the package and `better-sqlite3` is an optional dependency (a failed native
+ * build or `--omit=optional` leaves it out), so each adapter is loaded only when its database is
+ * chosen, and a missing driver is named with the command that installs it rather than as a bare
+ * MODULE_NOT_FOUND.
  */
 async function loadAdapter<T>(driver: 'pg' | 'better-sqlite3', load: () => Promise<T>): Promise<T> {
   try {
@@ -21,7 +22,7 @@ async function loadAdapter<T>(driver: 'pg' | 'better-sqlite3', load: () => Promi
     const missing = (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && (error as Error).message.includes(`'${driver}'`);
     if (!missing) throw error;
     const database = driver === 'pg' ? 'PostgreSQL' : 'SQLite';
-    throw new Error(`The ${database} driver is not installed: run \`npm install ${driver}\` (durable-workflows leaves the database driver to the application)`);
+    throw new Error(`The ${database} driver is not installed: run \`npm install ${driver}\``);
   }
 }
 

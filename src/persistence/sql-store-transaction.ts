@@ -106,6 +106,14 @@ export abstract class SqlStoreTransaction implements StoreTransaction {
       const p = new SqlParams();
       await this.sql.run(`DELETE FROM ${table} WHERE workflow_name = ${p.add(workflowName)} AND instance_id ${this.sql.dialect.anyOf(p, instanceIds)}`, p.values);
     }
+    // Their children outlive them as orphans: a parent re-created under the same id must not take
+    // an old child (a derived id repeats) for one of its own run.
+    const p = new SqlParams();
+    await this.sql.run(
+      `UPDATE workflow_instance SET parent_workflow_name = NULL, parent_instance_id = NULL, parent_run_number = NULL, parent_close_policy = NULL
+       WHERE parent_workflow_name = ${p.add(workflowName)} AND parent_instance_id ${this.sql.dialect.anyOf(p, instanceIds)}`,
+      p.values,
+    );
   }
 
   /**

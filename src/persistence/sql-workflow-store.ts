@@ -161,7 +161,7 @@ export abstract class SqlWorkflowStore implements WorkflowStore {
 
   /**
    * Ends a run in a transaction of several statements: the lease check locks the queue row first,
-   * so a run that registered as waiting (awaitInstance) committed before, and the later look for
+   * so a run that registered as waiting (awaitInstances) committed before, and the later look for
    * waiting runs, a statement of its own, sees it.
    */
   protected finishInTransaction(lease: Lease, patch: FinishPatch, steps: StepRecord[], logs: NewLogRecord[], wokenStatus: InstanceStatus): Promise<FinishResult> {

@@ -5,7 +5,7 @@ export interface BlockedStep {
   dueAt: number;
   /** Set for `waitForEvent`, so a suspension never misses an event that arrived meanwhile. */
   wait?: { type: string; deadline: number };
-  /** Set for `waitForWorkflow`: the instance whose end wakes the run (see awaitInstance). */
+  /** Set for `waitForWorkflow`: the instance whose end wakes the run (see awaitInstances). */
   awaits?: InstanceKey;
 }
 

@@ -14,7 +14,7 @@ const SECOND = 1000;
 /**
  * `step.waitForWorkflow` past replay: answers the instance's output once it finished, throws a
  * ChildWorkflowError when it errored or was terminated, or parks until its deadline; the
- * instance's end wakes the run at once (see WorkflowStore.finishRun and awaitInstance).
+ * instance's end wakes the run at once (see WorkflowStore.finishRun and awaitInstances).
  */
 export async function runWaitForWorkflowStep(
   host: StepHost,

@@ -61,6 +61,21 @@ describe.each(TEST_DATABASES)('child workflows on %s', (kind) => {
       expect((await get('parent', 'p')).meta).not.toHaveProperty('parent');
     });
 
+    it('a parent deleted and created again under its id does not take its predecessor\'s child for its own', async () => {
+      const parent = defineWorkflow({ name: 'parent' }, async (_event, step) => step.runWorkflow<number>('child', { params: { n: 2 } }));
+      await start([parent, child]);
+      await t.client.create('parent', { id: 'again' });
+      for (let i = 0; i < 3; i++) await tick();
+      expect(await details('parent', 'again')).toEqual({ status: 'complete', output: 4 });
+      await t.client.delete('parent', 'again');
+      // The old child stays, an orphan now.
+      expect((await get('child', 'again-0-child-1')).meta).not.toHaveProperty('parent');
+      await t.client.create('parent', { id: 'again' });
+      await tick();
+      // The derived id repeats: the new run is refused that child rather than handed its old output.
+      expect(await details('parent', 'again')).toMatchObject({ status: 'errored', error: { name: 'ChildWorkflowError' } });
+    });
+
     it('runWorkflow is start and wait; an explicit id and step name are used as given', async () => {
       const parent = defineWorkflow({ name: 'parent' }, async (_event, step) =>
         step.runWorkflow<number>('child', { id: 'my-child', params: { n: 5 }, step: 'start it', waitStep: 'await it' }),
