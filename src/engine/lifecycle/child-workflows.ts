@@ -4,12 +4,12 @@ import type { StartWorkflowOptions } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
 import { isValidId, isValidWorkflowName, MAX_ID_LENGTH } from '../identifiers';
 import { serializeJson } from '../json';
-import { FIRST_RUN_NUMBER, type InstanceRecord, PARENT_CLOSE_POLICIES, type ParentRun, unleasedTask } from '../model';
+import { type InstanceRecord, PARENT_CLOSE_POLICIES, type ParentRun, unleasedTask } from '../model';
 import type { StoreTransaction } from '../ports/store';
 import { printable } from '../text';
+import { newInstanceRecord } from './create-instances';
 import { lockInstance } from './instance-lock';
 import { restartRun } from './manage-instance';
-import { INITIAL_STATUS } from './transitions';
 
 /** A child that may be started, or why it may not (the step then fails with a ChildWorkflowError). */
 export type PreparedChild = { ok: true; child: InstanceRecord } | { ok: false; workflowName: string; instanceId: string; message: string };
@@ -38,23 +38,7 @@ export class ChildWorkflows {
     if (issues.length) return refuse(`Params rejected by workflow "${workflowName}": ${issues.join('; ')}`);
     const params = serializeJson(options.params, this.deps.limits.maxPayloadBytes);
     if (!params.ok) return refuse(`Params are ${params.reason}`);
-    const now = this.deps.clock.now();
-    const child: InstanceRecord = {
-      workflowName,
-      instanceId,
-      runNumber: FIRST_RUN_NUMBER,
-      status: INITIAL_STATUS,
-      params: params.text,
-      output: null,
-      error: null,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      completedAt: null,
-      traceParent: null,
-      parent,
-      parentClosePolicy: policy,
-    };
+    const child = newInstanceRecord({ workflowName, instanceId, params: params.text, parent, parentClosePolicy: policy }, this.deps.clock.now());
     return { ok: true, child };
   }
 

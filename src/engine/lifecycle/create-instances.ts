@@ -75,23 +75,7 @@ export class InstanceCreation {
   }
 
   private newInstance(workflowName: string, instanceId: string, params: string | null, traceParent: string | null): InstanceRecord {
-    const now = this.deps.clock.now();
-    return {
-      workflowName,
-      instanceId,
-      runNumber: FIRST_RUN_NUMBER,
-      status: INITIAL_STATUS,
-      params,
-      output: null,
-      error: null,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      completedAt: null,
-      traceParent,
-      parent: null,
-      parentClosePolicy: null,
-    };
+    return newInstanceRecord({ workflowName, instanceId, params, traceParent }, this.deps.clock.now());
   }
 
   /** The given `traceparent` if valid, else the caller's active trace (or none). */
@@ -107,4 +91,25 @@ export class InstanceCreation {
       issues: [`params are ${serialized.reason}`],
     });
   }
+}
+
+/** A new instance as it is first stored: queued for its first run, created `now`. */
+export function newInstanceRecord(
+  given: Pick<InstanceRecord, 'workflowName' | 'instanceId' | 'params'> & Partial<Pick<InstanceRecord, 'traceParent' | 'parent' | 'parentClosePolicy'>>,
+  now: number,
+): InstanceRecord {
+  return {
+    runNumber: FIRST_RUN_NUMBER,
+    status: INITIAL_STATUS,
+    output: null,
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    completedAt: null,
+    traceParent: null,
+    parent: null,
+    parentClosePolicy: null,
+    ...given,
+  };
 }

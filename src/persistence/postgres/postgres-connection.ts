@@ -61,8 +61,10 @@ export class PostgresConnection implements DatabaseConnection {
   }
 
   async close(): Promise<void> {
-    this.detach();
+    // An own pool keeps its listeners to the end: a connection killed while the pool ends must
+    // still find one. A host's pool lives on, without ours.
     if (this.ownsPool) await this.pool.end();
+    else this.detach();
   }
 
   private async once<T>(work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
