@@ -3,21 +3,8 @@ import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { WorkflowsClient } from 'durable-workflows';
-import { Client } from 'pg';
 import { createApp } from '../src/create-app';
-
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const DATABASE = `host_app_${process.pid}`;
-
-async function admin(statement: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+import { createDatabase } from './database';
 
 /** Polls until `check` passes (the runner picks instances up on its own), up to 10 s. */
 async function eventually<T>(check: () => Promise<T>): Promise<T> {
@@ -34,13 +21,12 @@ async function eventually<T>(check: () => Promise<T>): Promise<T> {
 
 describe('a host application with durable-workflows installed from its tarball', () => {
   let app: INestApplication;
+  let database: Awaited<ReturnType<typeof createDatabase>> | undefined;
   let base: string;
 
   before(async () => {
-    await admin(`CREATE DATABASE ${DATABASE}`);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${DATABASE}`;
-    process.env.DATABASE_URL = url.toString();
+    database = await createDatabase(`host_app_${process.pid}`);
+    process.env.DATABASE_URL = database.url;
     app = await createApp();
     await app.listen(0, '127.0.0.1');
     base = `${await app.getUrl()}/api/workflows`;
@@ -48,7 +34,7 @@ describe('a host application with durable-workflows installed from its tarball',
 
   after(async () => {
     await app?.close();
-    await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await database?.drop();
   });
 
   test('loads one copy of @nestjs/core: the host’s', () => {
