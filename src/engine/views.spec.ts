@@ -1,53 +1,11 @@
 import { INSTANCE_STATUSES, type InstanceRecord, type StepRecord } from './model';
+import { instanceRecord, keyOf, stepRecord, T0 } from '../../test/support/store-records';
 import { detailsOf, eventViewOf, instanceViewOf, iso, logViewOf, stepViewOf, summaryOf } from './views';
 
-const T0 = Date.UTC(2030, 0, 1);
-
-function instance(fields: Partial<InstanceRecord> = {}): InstanceRecord {
-  return {
-    workflowName: 'wf',
-    instanceId: 'i1',
-    runNumber: 1,
-    status: 'queued',
-    params: null,
-    output: null,
-    error: null,
-    createdAt: T0,
-    updatedAt: T0,
-    startedAt: null,
-    completedAt: null,
-    traceParent: null,
-    parent: null,
-    parentClosePolicy: null,
-    ...fields,
-  };
-}
-
-function step(fields: Partial<StepRecord> = {}): StepRecord {
-  return {
-    workflowName: 'wf',
-    instanceId: 'i1',
-    runNumber: 1,
-    name: 'charge',
-    id: 'step-id',
-    seq: 1,
-    type: 'do',
-    status: 'completed',
-    attempts: 1,
-    maxAttempts: 6,
-    timeoutMs: 600_000,
-    nextRetryAt: null,
-    wakeAt: null,
-    waitEventType: null,
-    childWorkflowName: null,
-    childInstanceId: null,
-    result: '{"ok":true}',
-    error: null,
-    createdAt: T0,
-    updatedAt: T0 + 1,
-    ...fields,
-  };
-}
+/** The store suite's records, with this file's step: `charge`, stored as `{"ok":true}`. */
+const instance = (fields: Partial<InstanceRecord> = {}): InstanceRecord => instanceRecord('i1', fields);
+const step = (fields: Partial<StepRecord> = {}): StepRecord =>
+  stepRecord(keyOf('i1'), 'charge', 1, { id: 'step-id', result: '{"ok":true}', updatedAt: T0 + 1, ...fields });
 
 describe('detailsOf', () => {
   it.each(INSTANCE_STATUSES.filter((status) => status !== 'complete'))('shows no output when %s, even if one is stored', (status) => {

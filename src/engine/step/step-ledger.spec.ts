@@ -1,33 +1,10 @@
 import type { StepRecord } from '../model';
+import { stepRecord, T0 } from '../../../test/support/store-records';
 import { StepLedger } from './step-ledger';
 
 const RUN = { workflowName: 'wf', instanceId: 'i1', runNumber: 2 };
-const T0 = Date.UTC(2030, 0, 1);
-
 /** A stored step row of RUN. */
-function storedStep(name: string, seq: number, fields: Partial<StepRecord> = {}): StepRecord {
-  return {
-    ...RUN,
-    name,
-    id: `id-${name}`,
-    seq,
-    type: 'do',
-    status: 'completed',
-    attempts: 1,
-    maxAttempts: 6,
-    timeoutMs: 600_000,
-    nextRetryAt: null,
-    wakeAt: null,
-    waitEventType: null,
-    childWorkflowName: null,
-    childInstanceId: null,
-    result: '1',
-    error: null,
-    createdAt: T0,
-    updatedAt: T0,
-    ...fields,
-  };
-}
+const storedStep = (name: string, seq: number, fields: Partial<StepRecord> = {}): StepRecord => stepRecord(RUN, name, seq, { id: `id-${name}`, result: '1', ...fields });
 
 function ids() {
   let n = 0;
