@@ -164,3 +164,15 @@ export function mainApp(kind: DatabaseKind, onReady: (app: MainApp) => void) {
 
   return { tick, drain, get, create, history };
 }
+
+/**
+ * The instances the error suites read: `quick/err-done` finished, `approval/err-live` still
+ * waiting. Call in a beforeAll, with the main app's client.
+ */
+export async function seedErrorInstances(client: MainApp['client']): Promise<void> {
+  await client.create('quick', { id: 'err-done' });
+  await client.tick({ maxInstances: 1000 });
+  expect((await client.get('quick', 'err-done')).details.status).toBe('complete');
+  await client.create('approval', { id: 'err-live' });
+}
+

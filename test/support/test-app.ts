@@ -35,3 +35,19 @@ export async function createTestApp(
     },
   };
 }
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/** `createTestApp` for the tests of the describe it is called in; every app made is closed after each test. */
+export function appsClosedAfterEach(): (...args: Parameters<typeof createTestApp>) => Promise<TestApp> {
+  const apps: TestApp[] = [];
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((created) => created.close()));
+  });
+  return async (...args) => {
+    const created = await createTestApp(...args);
+    apps.push(created);
+    return created;
+  };
+}
+

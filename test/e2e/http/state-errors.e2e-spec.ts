@@ -5,7 +5,7 @@
  * background: every test drives execution itself with `POST /_runner/tick`.
  */
 import { TEST_DATABASES } from '../../support/databases';
-import { BASE, expectError, mainApp, type MainApp } from '../../support/http';
+import { BASE, expectError, mainApp, type MainApp, seedErrorInstances } from '../../support/http';
 
 describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
   // ==============================================================================================
@@ -17,12 +17,7 @@ describe.each(TEST_DATABASES)('HTTP API on %s', (kind) => {
     // ---- 2. errors -------------------------------------------------------------------------
 
     describe('errors', () => {
-      beforeAll(async () => {
-        await client.create('quick', { id: 'err-done' });
-        await client.tick({ maxInstances: 1000 });
-        expect((await client.get('quick', 'err-done')).details.status).toBe('complete');
-        await client.create('approval', { id: 'err-live' });
-      });
+      beforeAll(() => seedErrorInstances(client));
 
       it('INSTANCE_NOT_FOUND on every route that names an instance', async () => {
         const i = `${BASE}/workflows/quick/instances/missing`;

@@ -5,7 +5,7 @@
  * (the first of TEST_DATABASES).
  */
 import { ONE_DATABASE } from '../../support/databases';
-import { BASE, expectError, expectIssues, mainApp, type MainApp } from '../../support/http';
+import { BASE, expectError, expectIssues, mainApp, type MainApp, seedErrorInstances } from '../../support/http';
 
 describe.each(ONE_DATABASE)('HTTP API on %s', (kind) => {
   // ==============================================================================================
@@ -17,12 +17,7 @@ describe.each(ONE_DATABASE)('HTTP API on %s', (kind) => {
     // ---- 2. errors -------------------------------------------------------------------------
 
     describe('errors', () => {
-      beforeAll(async () => {
-        await client.create('quick', { id: 'err-done' });
-        await client.tick({ maxInstances: 1000 });
-        expect((await client.get('quick', 'err-done')).details.status).toBe('complete');
-        await client.create('approval', { id: 'err-live' });
-      });
+      beforeAll(() => seedErrorInstances(client));
 
       it('VALIDATION_ERROR: malformed JSON, non-JSON bodies, wrong types and unknown fields', async () => {
         const malformed = await http.post(`${BASE}/workflows/quick/instances`).set('Content-Type', 'application/json').send('{"id": ');

@@ -8,20 +8,10 @@ import { WORKFLOW_STORE } from '../../../src/core/tokens';
 import type { SqlWorkflowStore } from '../../../src/persistence/sql-workflow-store';
 import { TEST_DATABASES } from '../../support/databases';
 import { expectError, WORKFLOWS } from '../../support/http';
-import { createTestApp } from '../../support/test-app';
-
-type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+import { appsClosedAfterEach } from '../../support/test-app';
 
 describe.each(TEST_DATABASES)('health probes on %s', (kind) => {
-  const apps: TestApp[] = [];
-  const app = async (...args: Parameters<typeof createTestApp>) => {
-    const created = await createTestApp(...args);
-    apps.push(created);
-    return created;
-  };
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((created) => created.close()));
-  });
+  const app = appsClosedAfterEach();
 
   it('answers live and ready at the root, outside a custom base path, with every check named', async () => {
     const { http } = await app(kind, { workflows: WORKFLOWS, basePath: '/api/workflows' });

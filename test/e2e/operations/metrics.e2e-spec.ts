@@ -14,9 +14,7 @@ import { deferred, eventually } from '../../support/async';
 import { ONE_DATABASE, TEST_DATABASES } from '../../support/databases';
 import { expectError, WORKFLOWS } from '../../support/http';
 import { parsePrometheusText } from '../../support/prometheus';
-import { createTestApp } from '../../support/test-app';
-
-type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+import { appsClosedAfterEach, createTestApp, type TestApp } from '../../support/test-app';
 
 const ok = defineWorkflow({ name: 'metered-ok' }, async (_event, step) => step.do('one', () => 1));
 const flaky = defineWorkflow({ name: 'metered-flaky' }, async (_event, step) =>
@@ -155,15 +153,7 @@ describe.each(TEST_DATABASES)('metrics on %s', (kind) => {
 });
 
 describe.each(ONE_DATABASE)('metrics endpoint options on %s', (kind) => {
-  const apps: TestApp[] = [];
-  const app = async (...args: Parameters<typeof createTestApp>) => {
-    const created = await createTestApp(...args);
-    apps.push(created);
-    return created;
-  };
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((created) => created.close()));
-  });
+  const app = appsClosedAfterEach();
 
   it('wants metrics.token when one is set, not AUTH_TOKEN', async () => {
     const { http } = await app(kind, { workflows: WORKFLOWS, metrics: { token: 'scrape-me' } }, { authToken: 'api-token' });
