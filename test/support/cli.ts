@@ -26,6 +26,7 @@ export function startWf(args: string[], env: Record<string, string> = {}) {
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  // 'close', not 'exit': the child's output may still be in its pipes when it exits.
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { eventually } from './async';
@@ -11,7 +11,7 @@ export const FIXTURE_WORKFLOWS = join(ROOT, 'test', 'fixtures', 'workflows');
 export interface ServerProcess {
   process: ChildProcess;
   baseUrl: string;
-  /** Resolves with the exit code (null when killed by a signal). */
+  /** Resolves with the exit code (null when killed by a signal), once all its output is read. */
   exited: Promise<number | null>;
   output(): string;
 }
@@ -47,6 +47,30 @@ export async function startServer(env: Record<string, string>, root = ROOT): Pro
 
 class PortTaken extends Error {}
 
+/**
+ * Whether process `pid` holds the socket listening on `port`. Another test's server may take the
+ * port between the probe and this one's listen: its answers must not pass for this server's.
+ * Reads Linux's socket tables: the listening socket's inode, then the process's descriptors.
+ */
+function listensOn(pid: number, port: number): boolean {
+  const localPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const LISTEN = '0A';
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const row of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const [, local, , state, , , , , , inode] = row.trim().split(/\s+/);
+      if (local?.endsWith(localPort) && state === LISTEN) inodes.add(`socket:[${inode}]`);
+    }
+  }
+  return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+    try {
+      return inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+    } catch {
+      return false; // closed while we looked
+    }
+  });
+}
+
 async function startServerOn(port: number, env: Record<string, string>, root: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, [mainOf(root)], {
     cwd: root,
@@ -57,7 +81,8 @@ async function startServerOn(port: number, env: Record<string, string>, root: st
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the child's output may still be in its pipes when it exits.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}/api/workflows`;
   const headers: Record<string, string> = env.AUTH_TOKEN ? { authorization: `Bearer ${env.AUTH_TOKEN}` } : {};
   const answers = async () => {
@@ -66,7 +91,7 @@ async function startServerOn(port: number, env: Record<string, string>, root: st
       throw output.includes('EADDRINUSE') ? new PortTaken(message) : new Error(message);
     }
     try {
-      return (await fetch(`${baseUrl}/workflows`, { headers })).ok;
+      return (await fetch(`${baseUrl}/workflows`, { headers })).ok && listensOn(child.pid!, port);
     } catch {
       return false; // not listening yet
     }
