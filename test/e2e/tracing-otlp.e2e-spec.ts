@@ -1,7 +1,7 @@
 /**
  * `tracing: { otlp }`, the standalone server's tracing: an SDK of the process's own that batches
  * spans to an OTLP/HTTP collector, here a loopback server that records what it receives. The
- * host is a child process on the compiled module (`npx nest build` first).
+ * host is a child process on the compiled module (`npm run build` first).
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
