@@ -44,11 +44,11 @@ export function workflowNotFound(workflowName: string): EngineError {
 
 /**
  * The refusal for an instance that is not stored. Instances of a workflow whose code this process
- * lacks stay readable, so its name is unknown only when neither its code nor (for reads) any of
- * its instances are there.
+ * lacks stay readable and manageable, so its name is unknown only when neither its code nor any
+ * of its instances are there.
  */
-export function missingInstance(key: { workflowName: string; instanceId: string }, workflowRegistered: boolean): EngineError {
-  return workflowRegistered ? instanceNotFound(key) : workflowNotFound(key.workflowName);
+export function missingInstance(key: { workflowName: string; instanceId: string }, workflowKnown: boolean): EngineError {
+  return workflowKnown ? instanceNotFound(key) : workflowNotFound(key.workflowName);
 }
 
 export function instanceNotFound(key: { workflowName: string; instanceId: string }): EngineError {

@@ -68,6 +68,11 @@ export abstract class SqlStoreTransaction implements StoreTransaction {
     return { instance: instance ? instanceFromRow(d, instance) : null, task: task ? taskFromRow(d, task) : null };
   }
 
+  async hasInstancesOf(workflowName: string): Promise<boolean> {
+    const p = new SqlParams();
+    return (await this.sql.rows(`SELECT 1 FROM workflow_instance WHERE workflow_name = ${p.add(workflowName)} LIMIT 1`, p.values)).length > 0;
+  }
+
   async fenceLease(lease: Lease, expiresAt: number): Promise<LeaseCheck | null> {
     // RETURNING reads the row as this UPDATE leaves it, after any lock wait: a pause committed
     // meanwhile is seen.

@@ -5,7 +5,8 @@ import type { StoreTransaction } from '../ports/store';
 
 /**
  * Locks an instance (its queue row first) for an action; INSTANCE_NOT_FOUND when there is none
- * (WORKFLOW_NOT_FOUND when its workflow is not registered either).
+ * (WORKFLOW_NOT_FOUND when its workflow has neither code here nor any stored instance, as reads
+ * decide it).
  */
 export async function lockInstance(
   tx: StoreTransaction,
@@ -13,7 +14,7 @@ export async function lockInstance(
   registry: WorkflowRegistry,
 ): Promise<{ instance: InstanceRecord; task: TaskRecord | null }> {
   const { instance, task } = await tx.lockInstance(key);
-  if (!instance) throw missingInstance(key, registry.has(key.workflowName));
+  if (!instance) throw missingInstance(key, registry.has(key.workflowName) || (await tx.hasInstancesOf(key.workflowName)));
   return { instance, task };
 }
 

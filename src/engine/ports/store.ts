@@ -167,6 +167,8 @@ export interface WorkflowStore {
 export interface StoreTransaction {
   /** Locks the run-queue row, then the instance row (always in this order), and reads both. */
   lockInstance(key: InstanceKey): Promise<{ instance: InstanceRecord | null; task: TaskRecord | null }>;
+  /** Whether any instance of the workflow is stored (its code may not be loaded here). */
+  hasInstancesOf(workflowName: string): Promise<boolean>;
   /**
    * Checks that the lease still holds and extends it; null when the lease was lost (terminated,
    * restarted or taken over), in which case nothing may be written.

@@ -53,6 +53,13 @@ describe.each(TEST_DATABASES)('instances of a workflow without code in this proc
     expectError(await http().get(url('finished')), 404, 'INSTANCE_NOT_FOUND');
   });
 
+  it('calls an instance missing there not found, for reads and actions alike', async () => {
+    expectError(await http().get(url('missing')), 404, 'INSTANCE_NOT_FOUND');
+    expectError(await http().post(`${url('missing')}/pause`), 404, 'INSTANCE_NOT_FOUND');
+    expectError(await http().post(`${url('missing')}/terminate`), 404, 'INSTANCE_NOT_FOUND');
+    expectError(await http().delete(url('missing')), 404, 'INSTANCE_NOT_FOUND');
+  });
+
   it('needs the code to create one or to send it an event', async () => {
     expectError(await http().post(url()).send({ id: 'new' }), 404, 'WORKFLOW_NOT_FOUND');
     expectError(await http().post(`${url('waiting')}/events`).send({ type: 'never' }), 404, 'WORKFLOW_NOT_FOUND');
@@ -62,5 +69,6 @@ describe.each(TEST_DATABASES)('instances of a workflow without code in this proc
     expectError(await http().get(`${BASE}/workflows/nobody/instances`), 404, 'WORKFLOW_NOT_FOUND');
     expectError(await http().get(`${BASE}/workflows/nobody/instances/x`), 404, 'WORKFLOW_NOT_FOUND');
     expectError(await http().post(`${BASE}/workflows/nobody/instances/x/pause`), 404, 'WORKFLOW_NOT_FOUND');
+    expectError(await http().delete(`${BASE}/workflows/nobody/instances/x`), 404, 'WORKFLOW_NOT_FOUND');
   });
 });
