@@ -1,4 +1,4 @@
-import { type ErrorInfo, errorInfo } from '../errors';
+import { type ErrorInfo, errorInfo, StoreWriteError, toErrorInfo } from '../errors';
 import type { ExecutionScope } from '../execution-scope';
 import { serializeJson } from '../json';
 import { moveFor, runnerMove } from '../lifecycle/transitions';
@@ -6,6 +6,7 @@ import type { EngineLimits } from '../limits';
 import { type InstanceKey, type TaskRecord, unleasedTask } from '../model';
 import type { Clock } from '../ports/clock';
 import type { StoreTransaction } from '../ports/store';
+import { StoreDataError } from '../ports/store-errors';
 import type { ClaimEnd } from '../ports/telemetry';
 import type { BlockedStep } from '../step/step-ledger';
 import type { ProgressWriter } from './progress-writer';
@@ -46,6 +47,19 @@ export function writeRunOutput(context: EndingContext, output: unknown, limits: 
   const serialized = serializeJson(output, limits.maxPayloadBytes);
   if (serialized.ok) return writeRunEnd(context, null, serialized.text);
   return writeRunEnd(context, errorInfo('WorkflowOutputError', `The workflow's return value is ${serialized.reason}`), null);
+}
+
+/**
+ * A write failed for a reason that would fail it again on every claim (the database refused its
+ * data, a bug): the run ends errored instead, without the rows that failed.
+ */
+export async function writeEndForRefusedWrite(context: EndingContext, error: unknown): Promise<RunEnd> {
+  const info =
+    error instanceof StoreDataError
+      ? toErrorInfo(new StoreWriteError(`The database refused to store this run's progress: ${error.message}`))
+      : toErrorInfo(error);
+  context.writer.discardPending();
+  return writeRunEnd(context, info, null);
 }
 
 /**

@@ -1,11 +1,11 @@
 import type { LogLevel, WorkflowDefinition } from '../definition/types';
 import type { EngineDeps } from '../engine-deps';
-import { type ErrorInfo, StoreWriteError, toErrorInfo } from '../errors';
+import { type ErrorInfo, toErrorInfo } from '../errors';
 import { type ExecutionScope, outsideScope, runInScope } from '../execution-scope';
 import { ChildWorkflows } from '../lifecycle/child-workflows';
 import type { EventRecord, InstanceKey, InstanceRecord, StepRecord, StepType } from '../model';
 import type { ClaimedRun, EventDelivery, LeaseCheck, StoreTransaction } from '../ports/store';
-import { isDatabaseUnavailable, StoreDataError } from '../ports/store-errors';
+import { isDatabaseUnavailable } from '../ports/store-errors';
 import type { ClaimEnd, RunObservation } from '../ports/telemetry';
 import { StepApi } from '../step/step-api';
 import type { StepHost } from '../step/step-host';
@@ -15,7 +15,7 @@ import { ClaimStorage } from './claim-storage';
 import { LeaseKeeper } from './lease-keeper';
 import { LeaseLostError } from './lease-lost-error';
 import { ProgressWriter } from './progress-writer';
-import { type EndingContext, writeRelease, writeRunEnd, writeRunOutput, writeSuspension } from './run-endings';
+import { type EndingContext, writeEndForRefusedWrite, writeRelease, writeRunEnd, writeRunOutput, writeSuspension } from './run-endings';
 import { RunLog } from './run-log';
 import { workflowEventOf } from '../views';
 
@@ -200,22 +200,10 @@ export class RunExecution implements StepHost {
     void outsideScope(() => how().catch((error: unknown) => this.endAfterFailedWrite(error))).then((outcome) => this.over(outcome));
   }
 
-  /**
-   * A write failed. A lost lease or a database still away leaves the run to the queue. Anything
-   * else would fail again on every claim: the run ends errored, without the rows that failed.
-   */
+  /** A write failed. A lost lease or a database still away leaves the run to the queue. */
   private async endAfterFailedWrite(error: unknown): Promise<ClaimEnd> {
     if (error instanceof LeaseLostError || isDatabaseUnavailable(error)) return this.lostOutcome(error);
-    const info =
-      error instanceof StoreDataError
-        ? toErrorInfo(new StoreWriteError(`The database refused to store this run's progress: ${error.message}`))
-        : toErrorInfo(error);
-    try {
-      this.writer.discardPending();
-      return await writeRunEnd(this.ending, info, null);
-    } catch (failure) {
-      return this.lostOutcome(failure);
-    }
+    return writeEndForRefusedWrite(this.ending, error).catch((failure: unknown) => this.lostOutcome(failure));
   }
 
   private over(end: ClaimEnd): void {
