@@ -203,12 +203,13 @@ export abstract class SqlStoreTransaction implements StoreTransaction {
     const unique = [...new Map(keys.map((key) => [JSON.stringify([key.workflowName, key.instanceId]), key])).entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, key]) => key);
-    // A shared lock is enough to make the instance's end wait for this transaction; the row is
-    // written only the first time a run waits for it.
+    // An exclusive lock, though a shared one would make the instance's end wait for this
+    // transaction too: the row is written below the first time a run waits for it, and two runs
+    // holding shared locks on it could then each wait for the other's to go (a deadlock).
     const locked = new SqlParams();
     const rows = await this.sql.rows<{ workflow_name: string; instance_id: string; awaited: unknown }>(
       `SELECT workflow_name, instance_id, awaited FROM workflow_task WHERE ${anyKey(locked, unique)}
-       ORDER BY workflow_name, instance_id${this.sql.dialect.forShare}`,
+       ORDER BY workflow_name, instance_id${this.sql.dialect.forUpdate}`,
       locked.values,
     );
     const unmarked = rows.filter((row) => !row.awaited).map((row) => ({ workflowName: row.workflow_name, instanceId: row.instance_id }));

@@ -14,8 +14,6 @@ export interface Dialect {
   bool(value: boolean): unknown;
   /** Row-lock suffix for SELECT; empty on SQLite, where one writer at a time is the rule. */
   forUpdate: string;
-  /** A shared row lock: others may share it, but not change or delete the row until this transaction ends. */
-  forShare: string;
   /** The same, failing at once (as a lock conflict) when another transaction holds the row. */
   forUpdateNoWait: string;
   /** The same, passing over rows another transaction holds. */
@@ -36,7 +34,6 @@ export const postgresDialect: Dialect = {
   readTime: (value) => (value === null || value === undefined ? null : new Date(value as Date | string).getTime()),
   bool: (value) => value,
   forUpdate: ' FOR UPDATE',
-  forShare: ' FOR SHARE',
   forUpdateNoWait: ' FOR UPDATE NOWAIT',
   forUpdateSkipLocked: ' FOR UPDATE SKIP LOCKED',
   nowMsSql: 'SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8 AS now_ms',
@@ -60,7 +57,6 @@ export const sqliteDialect: Dialect = {
   readTime: (value) => (value === null || value === undefined ? null : Number(value)),
   bool: (value) => (value ? 1 : 0),
   forUpdate: '',
-  forShare: '',
   forUpdateNoWait: '',
   forUpdateSkipLocked: '',
   nowMsSql: "SELECT CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS now_ms",
