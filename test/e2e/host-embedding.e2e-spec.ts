@@ -1,11 +1,23 @@
-import type { INestApplication } from '@nestjs/common';
+import { Controller, Get, type INestApplication, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { setupWorkflowsHttp, WorkflowsClient, WorkflowsModule, type WorkflowsModuleAsyncOptions } from '../../src';
 import { approvalWorkflow as approval } from '../../src/examples/approval.workflow';
 
-/** A host application: its own config module, the workflows module from a factory. */
+/** A route of the host's own, in a module set up after the workflows module. */
+@Controller('api')
+class HostController {
+  @Get('hello')
+  hello() {
+    return { hello: 'host' };
+  }
+}
+
+@Module({ controllers: [HostController] })
+class HostRoutesModule {}
+
+/** A host application: its own config module and routes, the workflows module from a factory. */
 async function hostApp(structure: Omit<WorkflowsModuleAsyncOptions, 'useFactory' | 'inject'>): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -16,6 +28,7 @@ async function hostApp(structure: Omit<WorkflowsModuleAsyncOptions, 'useFactory'
         inject: [ConfigService],
         useFactory: (config: ConfigService) => ({ database: { url: config.getOrThrow<string>('WORKFLOWS_DATABASE') }, runner: { enabled: false } }),
       }),
+      HostRoutesModule,
     ],
   }).compile();
   const app = moduleRef.createNestApplication();
@@ -38,11 +51,34 @@ describe('WorkflowsModule in a host application', () => {
     await request(app.getHttpServer()).post('/api/workflows/_runner/tick').send({}).expect(403);
   });
 
-  it('mounts only the route groups left on', async () => {
+  it('mounts only the route groups left on; the others are unknown routes, in the envelope', async () => {
     app = await hostApp({ http: { tick: false, events: false } });
     await request(app.getHttpServer()).get('/api/workflows/workflows').expect(200);
-    await request(app.getHttpServer()).post('/api/workflows/_runner/tick').send({}).expect(404);
-    await request(app.getHttpServer()).post('/api/workflows/workflows/approval/instances/a/events').send({ type: 'approval' }).expect(404);
+    const tick = await request(app.getHttpServer()).post('/api/workflows/_runner/tick').send({}).expect(404);
+    expect(tick.body).toEqual({ message: 'No route POST /api/workflows/_runner/tick', code: 'ROUTE_NOT_FOUND' });
+    const events = await request(app.getHttpServer()).post('/api/workflows/workflows/approval/instances/a/events').send({ type: 'approval' }).expect(404);
+    expect(events.body).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
+  });
+
+  it('answers every unknown path under its base path in the envelope, and leaves the host’s own 404s to the host', async () => {
+    app = await hostApp({});
+    const http = request(app.getHttpServer());
+    for (const [method, path] of [
+      ['get', '/api/workflows'],
+      ['get', '/api/workflows/'],
+      ['get', '/api/workflows/nothing-here'],
+      ['get', '/api/workflows/workflows/approval/instances/a/b/c'],
+      ['delete', '/api/workflows/workflows'],
+    ] as const) {
+      const response = await http[method](path).expect(404);
+      expect([method, path, response.body]).toEqual([method, path, { message: `No route ${method.toUpperCase()} ${path}`, code: 'ROUTE_NOT_FOUND' }]);
+    }
+    // Outside it, the host's routes and exception handling (Nest's default here) answer as before.
+    expect((await http.get('/api/hello').expect(200)).body).toEqual({ hello: 'host' });
+    const outside = await request(app.getHttpServer()).get('/api/other').expect(404);
+    expect(outside.body).toEqual({ message: 'Cannot GET /api/other', error: 'Not Found', statusCode: 404 });
+    const prefixOnly = await request(app.getHttpServer()).get('/api/workflowsX').expect(404);
+    expect(prefixOnly.body).toMatchObject({ statusCode: 404 });
   });
 
   it('with http: false serves no route and still runs in-process', async () => {

@@ -68,7 +68,7 @@ describe('a host application with durable-workflows installed from its tarball',
     assert.deepEqual(done.details.status === 'complete' && done.details.output, { greeting: 'Hello, Grace!' });
   });
 
-  test('answers in the error envelope, with the 1 MiB body limit, on the module’s routes', async () => {
+  test('answers in the error envelope, with the 1 MiB body limit, on the module’s routes and unknown paths under them', async () => {
     const post = (body: string, type = 'application/json') =>
       fetch(`${base}/workflows/greeting/instances`, { method: 'POST', headers: { 'content-type': type }, body });
     const invalid = await post(JSON.stringify({ params: { name: 42 } }));
@@ -82,6 +82,9 @@ describe('a host application with durable-workflows installed from its tarball',
     assert.equal(((await tooLarge.json()) as { code: string }).code, 'PAYLOAD_TOO_LARGE');
     const text = await post('name=Ada', 'text/plain');
     assert.equal(((await text.json()) as { code: string }).code, 'VALIDATION_ERROR');
+    const unknown = await fetch(`${base}/nothing-here`);
+    assert.equal(unknown.status, 404);
+    assert.equal(((await unknown.json()) as { code: string }).code, 'ROUTE_NOT_FOUND');
   });
 
   test('serves the workflows API’s OpenAPI document at /docs-json', async () => {
