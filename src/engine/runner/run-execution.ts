@@ -105,7 +105,8 @@ export class RunExecution implements StepHost {
   }
 
   defer(record: StepRecord): void {
-    this.writer.defer(record);
+    // Stored already as it is (a step still waiting, replayed): writing it again changes nothing.
+    if (!this.ledger.isAsLoaded(record)) this.writer.defer(record);
   }
 
   commit(record?: StepRecord, delivery?: EventDelivery): Promise<void> {

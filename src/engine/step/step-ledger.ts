@@ -23,6 +23,8 @@ export interface LedgerRun {
  */
 export class StepLedger {
   private readonly steps = new Map<string, StepRecord>();
+  /** The rows as this claim loaded them: one recorded again unchanged need not be written again. */
+  private readonly loaded: ReadonlySet<StepRecord>;
   /** Every step name this run has used, stored or in progress: what the step limit counts. */
   private readonly names = new Set<string>();
   private readonly inFlight = new Set<string>();
@@ -43,6 +45,7 @@ export class StepLedger {
       this.steps.set(step.name, step);
       this.names.add(step.name);
     }
+    this.loaded = new Set(stored);
     this.nextSeq = stored.reduce((max, step) => Math.max(max, step.seq), 0) + 1;
     this.replay = stored.length > 0;
   }
@@ -100,7 +103,11 @@ export class StepLedger {
     return [...this.blocked.values()];
   }
 
-  /** A new or updated step row, keeping identity fields of the stored one; it becomes the stored one. */
+  /**
+   * A new or updated step row, keeping identity fields of the stored one; it becomes the stored
+   * one. When it would change nothing but its time, it is the stored one itself (a run woken
+   * again keeps its thousand waiting steps as they are, unwritten: see isAsLoaded).
+   */
   record(name: string, type: StepType, fields: Partial<StepRecord>, now: number, newId: () => string): StepRecord {
     const previous = this.steps.get(name);
     const record: StepRecord = {
@@ -127,7 +134,20 @@ export class StepLedger {
       type: previous?.type ?? type,
       updatedAt: now,
     };
+    if (previous && sameData(previous, record)) return previous;
     this.steps.set(name, record);
     return record;
   }
+
+  /** Whether this row is exactly as this claim loaded it from storage. */
+  isAsLoaded(record: StepRecord): boolean {
+    return this.loaded.has(record);
+  }
+}
+
+/** Whether two versions of a step row hold the same data, the time of their writing aside. */
+function sameData(a: StepRecord, b: StepRecord): boolean {
+  return (Object.keys(b) as (keyof StepRecord)[]).every(
+    (field) => field === 'updatedAt' || (field === 'error' ? JSON.stringify(a.error) === JSON.stringify(b.error) : a[field] === b[field]),
+  );
 }
