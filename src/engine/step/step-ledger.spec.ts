@@ -190,6 +190,26 @@ describe('StepLedger', () => {
       expect(second).toEqual({ ...first, status: 'completed', result: '{}', updatedAt: T0 + 50 });
     });
 
+    it('recording a stored row again with nothing new answers the stored row itself, as loaded', () => {
+      const error = { name: 'Error', message: 'no' };
+      const waiting = storedStep('w', 1, { type: 'waitForWorkflow', status: 'waiting', wakeAt: T0 + 100, childWorkflowName: 'c', childInstanceId: 'c1', error });
+      const ledger = new StepLedger(RUN, [waiting], 10, 100);
+      const again = ledger.record('w', 'waitForWorkflow', { status: 'waiting', wakeAt: T0 + 100, childWorkflowName: 'c', childInstanceId: 'c1', error: { ...error } }, T0 + 50, ids());
+      expect(again).toBe(waiting);
+      expect(ledger.isAsLoaded(again)).toBe(true);
+      // Anything new makes a new row, to be written.
+      const completed = ledger.record('w', 'waitForWorkflow', { status: 'completed', result: '1' }, T0 + 60, ids());
+      expect(completed).not.toBe(waiting);
+      expect(ledger.isAsLoaded(completed)).toBe(false);
+    });
+
+    it('a row first made in this claim is never as loaded, recorded again or not', () => {
+      const ledger = new StepLedger(RUN, [], 10, 100);
+      const first = ledger.record('s', 'sleep', { status: 'waiting', wakeAt: T0 + 100 }, T0, ids());
+      expect(ledger.record('s', 'sleep', { status: 'waiting', wakeAt: T0 + 100 }, T0 + 5, ids())).toBe(first);
+      expect(ledger.isAsLoaded(first)).toBe(false);
+    });
+
     it('recording a row does not count against the budget', () => {
       const ledger = new StepLedger(RUN, [], 1, 100);
       ledger.record('a', 'do', {}, T0, ids());

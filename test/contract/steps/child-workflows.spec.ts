@@ -258,6 +258,35 @@ describe.each(TEST_DATABASES)('child workflows on %s', (kind) => {
       expect(await details('child', 'p-0-child-1')).toEqual({ status: 'waiting' });
     });
 
+    it('a parent woken by one child leaves its wait for another as it was stored, unwritten', async () => {
+      const parent = defineWorkflow({ name: 'pair' }, async (_event, step) => {
+        const quick = await step.startWorkflow('child', { id: 'quick', params: { n: 1 } });
+        const held = await step.startWorkflow('child', { id: 'held', params: { n: 2, hold: true } });
+        const [a, b] = await Promise.all([quick, held].map((h) => step.waitForWorkflow<number>(h.workflowName, h.instanceId)));
+        return a + b;
+      });
+      await start([parent, child]);
+      await t.client.create('pair', { id: 'p' });
+      expect(await tick()).toBe(1);
+      const heldWait = await stepRow('pair', 'p', 'wait child held');
+      // PostgreSQL makes a new row version on every write, with the same values or not: xmin tells.
+      const rowVersion = async () =>
+        kind === 'postgres'
+          ? (await t.store.connection.statement().rows(`SELECT xmin::text AS version FROM workflow_step WHERE instance_id = 'p' AND name = 'wait child held'`))[0].version
+          : 'not told';
+      const version = await rowVersion();
+      await t.clock.advance(MINUTE);
+      // Both children run: the quick one completes and wakes the parent, the held one waits.
+      expect(await tick()).toBe(2);
+      await t.clock.advance(MINUTE);
+      expect(await tick()).toBe(1);
+      expect((await stepRow('pair', 'p', 'wait child quick')).status).toBe('completed');
+      expect(await stepRow('pair', 'p', 'wait child held')).toEqual(heldWait);
+      expect(await rowVersion()).toBe(version);
+      expect(heldWait.status).toBe('waiting');
+      expect(await details('pair', 'p')).toEqual({ status: 'waiting' });
+    });
+
     it('fans out to 50 children and waits for all of them', async () => {
       const parent = defineWorkflow({ name: 'fan' }, async (_event, step) => {
         const handles = await Promise.all(Array.from({ length: 50 }, (_, n) => step.startWorkflow('child', { params: { n } })));
