@@ -83,7 +83,7 @@ export class WorkflowsHttpClient {
 
   /**
    * Deletes a finished instance (a live one only with `force`). Not repeated: a delete whose
-   * answer was lost would be answered INSTANCE_NOT_FOUND the second time.
+   * answer was lost would be answered 404 the second time.
    */
   delete(workflowName: string, instanceId: string, options: DeleteInstanceOptions = {}): Promise<DeleteAnswer> {
     return this.send({ method: 'DELETE', path: ['workflows', workflowName, 'instances', instanceId], query: { force: options.force }, repeatable: false });

@@ -50,21 +50,27 @@ class PortTaken extends Error {}
 /**
  * Whether process `pid` holds the socket listening on `port`. Another test's server may take the
  * port between the probe and this one's listen: its answers must not pass for this server's.
- * Reads Linux's socket tables: the listening socket's inode, then the process's descriptors.
+ * Reads Linux's socket tables (the listening socket's inode, then the process's descriptors);
+ * where there are none to read, it cannot tell and takes the answer as this server's.
  */
 function listensOn(pid: number, port: number): boolean {
+  const tables = ['/proc/net/tcp', '/proc/net/tcp6'].filter((table) => existsSync(table));
+  if (!tables.length) return true;
   const localPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   const LISTEN = '0A';
   const inodes = new Set<string>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+  for (const table of tables) {
     for (const row of readFileSync(table, 'utf8').split('\n').slice(1)) {
       const [, local, , state, , , , , , inode] = row.trim().split(/\s+/);
       if (local?.endsWith(localPort) && state === LISTEN) inodes.add(`socket:[${inode}]`);
     }
   }
-  return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+  const descriptors = `/proc/${pid}/fd`;
+  // Gone already: not listening (the next look sees it exited).
+  if (!existsSync(descriptors)) return false;
+  return readdirSync(descriptors).some((fd) => {
     try {
-      return inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      return inodes.has(readlinkSync(`${descriptors}/${fd}`));
     } catch {
       return false; // closed while we looked
     }
@@ -85,21 +91,25 @@ async function startServerOn(port: number, env: Record<string, string>, root: st
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}/api/workflows`;
   const headers: Record<string, string> = env.AUTH_TOKEN ? { authorization: `Bearer ${env.AUTH_TOKEN}` } : {};
+  const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   const answers = async () => {
-    if (child.exitCode !== null) {
-      const message = `Server exited with ${child.exitCode} during start-up:\n${output}`;
+    if (hasExited()) {
+      // All of its output first: the reason may still be in the pipes.
+      const code = await exited;
+      const message = `Server exited with ${code ?? child.signalCode} during start-up:\n${output}`;
       throw output.includes('EADDRINUSE') ? new PortTaken(message) : new Error(message);
     }
     try {
-      return (await fetch(`${baseUrl}/workflows`, { headers })).ok && listensOn(child.pid!, port);
+      if (!(await fetch(`${baseUrl}/workflows`, { headers })).ok) return false;
     } catch {
       return false; // not listening yet
     }
+    return listensOn(child.pid!, port);
   };
   try {
     await eventually(answers, { timeoutMs: 20_000, what: 'the server to answer' });
   } catch (error) {
-    if (child.exitCode !== null) throw error;
+    if (hasExited()) throw error;
     child.kill('SIGKILL');
     throw new Error(`Server did not start within 20 s:\n${output}`);
   }
