@@ -120,8 +120,23 @@ export interface HttpOptions {
 
 export const HTTP_DEFAULTS: HttpOptions = { workflows: true, instances: true, history: true, events: true, tick: true, bodyLimit: '1mb' };
 
-/** What shapes the module itself (its providers and routes), so `forRootAsync` takes it as given. */
-export type WorkflowsModuleStructure = Pick<WorkflowsModuleOptions, 'workflows' | 'imports' | 'providers' | 'basePath' | 'http' | 'health' | 'metrics' | 'tracing'>;
+/** The options that shape the module itself (its providers and routes): `forRootAsync` takes them as given. */
+const STRUCTURE_OPTIONS = ['workflows', 'imports', 'providers', 'basePath', 'http', 'health', 'metrics', 'tracing'] as const;
+
+export type WorkflowsModuleStructure = Pick<WorkflowsModuleOptions, (typeof STRUCTURE_OPTIONS)[number]>;
+
+/**
+ * What `forRootAsync`'s factory gave, refused when it holds options that shape the module: the
+ * module was built before the factory ran, so they would be ignored (or half applied) in silence.
+ */
+export function factoryOptions<T extends object>(given: T | undefined): T | undefined {
+  const misplaced = given ? STRUCTURE_OPTIONS.filter((option) => option in given) : [];
+  if (misplaced.length) {
+    const names = misplaced.map((option) => `"${option}"`).join(', ');
+    throw new Error(`WorkflowsModule.forRootAsync: ${names} shape${misplaced.length === 1 ? 's' : ''} the module and must be given beside useFactory, not returned by it`);
+  }
+  return given;
+}
 
 /** What a host application passes to `WorkflowsModule.forRootAsync()`. */
 export interface WorkflowsModuleAsyncOptions extends WorkflowsModuleStructure {

@@ -11,6 +11,7 @@ import { tracingProviders, WORKFLOW_TRACING } from './observability/tracing/work
 import { healthParts } from './health/health.parts';
 import { metricsParts } from './metrics/metrics.parts';
 import {
+  factoryOptions,
   resolveWorkflowsOptions,
   WORKFLOWS_OPTIONS,
   type ResolvedWorkflowsOptions,
@@ -38,7 +39,7 @@ export class WorkflowsModule {
     return WorkflowsModule.assemble(structure, {
       provide: WORKFLOWS_OPTIONS,
       inject: inject ?? [],
-      useFactory: async (...args: unknown[]) => resolveWorkflowsOptions({ ...(await useFactory(...args)), ...structure }),
+      useFactory: async (...args: unknown[]) => resolveWorkflowsOptions({ ...factoryOptions(await useFactory(...args)), ...structure }),
     });
   }
 

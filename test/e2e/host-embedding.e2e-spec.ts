@@ -81,6 +81,18 @@ describe('WorkflowsModule in a host application', () => {
     expect(prefixOnly.body).toMatchObject({ statusCode: 404 });
   });
 
+  it('refuses options that shape the module when the factory returns them, instead of ignoring them', async () => {
+    const build = Test.createTestingModule({
+      imports: [
+        WorkflowsModule.forRootAsync({
+          workflows: [approval],
+          useFactory: () => ({ database: { url: 'sqlite::memory:' }, runner: { enabled: false }, http: { tick: false }, basePath: '/wf' }),
+        }),
+      ],
+    }).compile();
+    await expect(build).rejects.toThrow('WorkflowsModule.forRootAsync: "basePath", "http" shape the module and must be given beside useFactory, not returned by it');
+  });
+
   it('with http: false serves no route and still runs in-process', async () => {
     app = await hostApp({ http: false, basePath: '/wf' });
     await request(app.getHttpServer()).get('/wf/workflows').expect(404);
