@@ -13,7 +13,11 @@ afterEach(async () => {
  */
 export async function kitEngine(kind: DatabaseKind, options: Omit<TestEngineOptions, 'database'>): Promise<TestEngine> {
   const database = kind === 'postgres' ? await createTestDatabase('postgres') : undefined;
-  const engine = await createTestEngine({ ...options, database: database?.url });
+  const engine = await createTestEngine({ ...options, database: database?.url }).catch(async (error: unknown) => {
+    // An engine that refused to start leaves no database behind either.
+    await database?.drop();
+    throw error;
+  });
   cleanups.push(async () => {
     await engine.close();
     await database?.drop();

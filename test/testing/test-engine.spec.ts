@@ -190,6 +190,10 @@ describe.each(TEST_DATABASES)('the testing kit on %s', (kind) => {
         return { mail, instances: instances.length };
       }
     }
+    // The class itself would be made without its mailer: refused, naming the fix.
+    await expect(kitEngine(kind, { workflows: [WelcomeWorkflow] })).rejects.toThrow(
+      'Class WelcomeWorkflow needs constructor arguments: pass an instance (new WelcomeWorkflow(…)), or let WorkflowsModule inject them',
+    );
     const mailer = new Mailer();
     const t = await kitEngine(kind, { workflows: [new WelcomeWorkflow(mailer)] });
     await t.create('welcome', { id: 'w', params: { email: 'ada@example.test' } });

@@ -31,4 +31,10 @@ describe('the greeting workflow, with the testing kit', () => {
     await t.runUntilIdle();
     assert.deepEqual((await t.get('greeting', 'mocked')).details, { status: 'complete', output: { greeting: 'Hi from a mock' } });
   });
+
+  test('without the SQLite driver, the default in-memory database names the command that installs it', async () => {
+    await assert.rejects(createTestEngine({ workflows: [new GreetingWorkflow(new GreetingService())] }), {
+      message: 'The SQLite driver is not installed: run `npm install better-sqlite3`',
+    });
+  });
 });

@@ -63,6 +63,10 @@ export class WorkflowRegistry {
     if (typeof source === 'function') {
       const options = workflowOptionsOf(source);
       if (!options) throw new Error(`Class ${source.name} is not decorated with @Workflow()`);
+      // Made here without arguments, its dependencies would be undefined until a run failed on them.
+      if (source.length > 0) {
+        throw new Error(`Class ${source.name} needs constructor arguments: pass an instance (new ${source.name}(…)), or let WorkflowsModule inject them`);
+      }
       return this.fromEntrypoint(new (source as new () => WorkflowEntrypoint<never, unknown>)());
     }
     if (workflowOptionsOf(source.constructor)) return this.fromEntrypoint(source as WorkflowEntrypoint<never, unknown>);
