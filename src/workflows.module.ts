@@ -7,6 +7,7 @@ import { WorkflowsClient } from './engine/workflows-client';
 import { RetentionJob } from './scheduler/retention-job.service';
 import { RunnerLoop } from './scheduler/runner-loop.service';
 import { mountHttpApi } from './api/http-api';
+import { UnknownRoutesFallback } from './api/http-server/unknown-routes-fallback';
 import { tracingProviders, WORKFLOW_TRACING } from './observability/tracing/workflow-tracing';
 import { healthParts } from './health/health.parts';
 import { metricsParts } from './metrics/metrics.parts';
@@ -59,6 +60,7 @@ export class WorkflowsModule {
         ...(options.providers ?? []),
         RunnerLoop,
         RetentionJob,
+        UnknownRoutesFallback,
         EngineLifecycle,
         ProcessErrorHandlers,
         ...health.providers,

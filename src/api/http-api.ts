@@ -5,7 +5,6 @@ import { EventsApiModule } from './events/events-api.module';
 import { HistoryApiModule } from './history/history-api.module';
 import { InstancesApiModule } from './instances/instances-api.module';
 import { RunnerApiModule } from './runner/runner-api.module';
-import { UnknownRoutesApiModule } from './unknown-routes/unknown-routes-api.module';
 import { WorkflowsApiModule } from './workflows/workflows-api.module';
 
 /** The HTTP API's modules, one per route group. */
@@ -19,13 +18,9 @@ const ROUTE_GROUPS: Record<Exclude<keyof HttpOptions, 'bodyLimit'>, Type> = {
 
 export const HTTP_API_MODULES: Type[] = Object.values(ROUTE_GROUPS);
 
-/**
- * Mounts the API modules that `http` leaves on under `basePath` (none with `http: false`), and
- * last the one that answers every other path there (so the module owns the whole base path).
- */
+/** Mounts the API modules that `http` leaves on under `basePath` (none with `http: false`). */
 export function mountHttpApi(basePath: string, http: HttpOptions | false): (DynamicModule | Type)[] {
   if (!http) return [];
-  const groups = Object.entries(ROUTE_GROUPS).filter(([group]) => http[group as keyof typeof ROUTE_GROUPS]).map(([, module]) => module);
-  const modules = [...groups, UnknownRoutesApiModule];
+  const modules = Object.entries(ROUTE_GROUPS).filter(([group]) => http[group as keyof typeof ROUTE_GROUPS]).map(([, module]) => module);
   return [RouterModule.register([{ path: basePath, children: modules }]), ...modules];
 }

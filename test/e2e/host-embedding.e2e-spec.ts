@@ -5,12 +5,17 @@ import request from 'supertest';
 import { setupWorkflowsHttp, WorkflowsClient, WorkflowsModule, type WorkflowsModuleAsyncOptions } from '../../src';
 import { approvalWorkflow as approval } from '../../src/examples/approval.workflow';
 
-/** A route of the host's own, in a module set up after the workflows module. */
+/** Routes of the host's own, in a module set up after the workflows module: one under its base path. */
 @Controller('api')
 class HostController {
   @Get('hello')
   hello() {
     return { hello: 'host' };
+  }
+
+  @Get('workflows/report')
+  report() {
+    return { report: 'host' };
   }
 }
 
@@ -73,12 +78,26 @@ describe('WorkflowsModule in a host application', () => {
       const response = await http[method](path).expect(404);
       expect([method, path, response.body]).toEqual([method, path, { message: `No route ${method.toUpperCase()} ${path}`, code: 'ROUTE_NOT_FOUND' }]);
     }
-    // Outside it, the host's routes and exception handling (Nest's default here) answer as before.
+    // The host's own routes answer, also one under the base path; outside it, the host's
+    // exception handling (Nest's default here) answers as before.
+    expect((await http.get('/api/workflows/report').expect(200)).body).toEqual({ report: 'host' });
     expect((await http.get('/api/hello').expect(200)).body).toEqual({ hello: 'host' });
     const outside = await request(app.getHttpServer()).get('/api/other').expect(404);
     expect(outside.body).toEqual({ message: 'Cannot GET /api/other', error: 'Not Found', statusCode: 404 });
     const prefixOnly = await request(app.getHttpServer()).get('/api/workflowsX').expect(404);
     expect(prefixOnly.body).toMatchObject({ statusCode: 404 });
+  });
+
+  it('on a shorter base path, leaves the host’s routes under it to the host; at the root, the host’s 404s too', async () => {
+    app = await hostApp({ basePath: '/api' });
+    expect((await request(app.getHttpServer()).get('/api/hello').expect(200)).body).toEqual({ hello: 'host' });
+    await request(app.getHttpServer()).get('/api/workflows').expect(200);
+    expect((await request(app.getHttpServer()).get('/api/nothing').expect(404)).body).toEqual({ message: 'No route GET /api/nothing', code: 'ROUTE_NOT_FOUND' });
+    await app.close();
+    app = await hostApp({ basePath: '/' });
+    await request(app.getHttpServer()).get('/workflows').expect(200);
+    expect((await request(app.getHttpServer()).get('/api/hello').expect(200)).body).toEqual({ hello: 'host' });
+    expect((await request(app.getHttpServer()).get('/nothing').expect(404)).body).toEqual({ message: 'Cannot GET /nothing', error: 'Not Found', statusCode: 404 });
   });
 
   it('refuses options that shape the module when the factory returns them, instead of ignoring them', async () => {
