@@ -130,7 +130,8 @@ export type WorkflowsModuleStructure = Pick<WorkflowsModuleOptions, (typeof STRU
  * module was built before the factory ran, so they would be ignored (or half applied) in silence.
  */
 export function factoryOptions<T extends object>(given: T | undefined): T | undefined {
-  const misplaced = given ? STRUCTURE_OPTIONS.filter((option) => option in given) : [];
+  // `undefined` means "not given" here as everywhere in the options (a spread config may carry it).
+  const misplaced = given ? STRUCTURE_OPTIONS.filter((option) => (given as Record<string, unknown>)[option] !== undefined) : [];
   if (misplaced.length) {
     const names = misplaced.map((option) => `"${option}"`).join(', ');
     throw new Error(`WorkflowsModule.forRootAsync: ${names} shape${misplaced.length === 1 ? 's' : ''} the module and must be given beside useFactory, not returned by it`);

@@ -110,6 +110,11 @@ describe('WorkflowsModule in a host application', () => {
       ],
     }).compile();
     await expect(build).rejects.toThrow('WorkflowsModule.forRootAsync: "basePath", "http" shape the module and must be given beside useFactory, not returned by it');
+    // Undefined means not given, as everywhere in the options: a spread config may carry such keys.
+    const spread = await Test.createTestingModule({
+      imports: [WorkflowsModule.forRootAsync({ workflows: [approval], useFactory: () => ({ database: { url: 'sqlite::memory:' }, runner: { enabled: false }, basePath: undefined }) })],
+    }).compile();
+    await spread.close();
   });
 
   it('with http: false serves no route and still runs in-process', async () => {

@@ -192,7 +192,7 @@ describe.each(TEST_DATABASES)('the testing kit on %s', (kind) => {
     }
     // The class itself would be made without its mailer: refused, naming the fix.
     await expect(kitEngine(kind, { workflows: [WelcomeWorkflow] })).rejects.toThrow(
-      'Class WelcomeWorkflow needs constructor arguments: pass an instance (new WelcomeWorkflow(…)), or let WorkflowsModule inject them',
+      'Class WelcomeWorkflow declares constructor parameters: pass an instance (new WelcomeWorkflow(…)), or let WorkflowsModule inject them',
     );
     const mailer = new Mailer();
     const t = await kitEngine(kind, { workflows: [new WelcomeWorkflow(mailer)] });

@@ -63,9 +63,10 @@ export class WorkflowRegistry {
     if (typeof source === 'function') {
       const options = workflowOptionsOf(source);
       if (!options) throw new Error(`Class ${source.name} is not decorated with @Workflow()`);
-      // Made here without arguments, its dependencies would be undefined until a run failed on them.
+      // Made here without arguments, its dependencies would be undefined until a run failed on them
+      // (an optional parameter is refused too: the class cannot say which it can do without).
       if (source.length > 0) {
-        throw new Error(`Class ${source.name} needs constructor arguments: pass an instance (new ${source.name}(…)), or let WorkflowsModule inject them`);
+        throw new Error(`Class ${source.name} declares constructor parameters: pass an instance (new ${source.name}(…)), or let WorkflowsModule inject them`);
       }
       return this.fromEntrypoint(new (source as new () => WorkflowEntrypoint<never, unknown>)());
     }
