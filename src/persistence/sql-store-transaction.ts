@@ -203,15 +203,23 @@ export abstract class SqlStoreTransaction implements StoreTransaction {
     const unique = [...new Map(keys.map((key) => [JSON.stringify([key.workflowName, key.instanceId]), key])).entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, key]) => key);
-    // An exclusive lock, though a shared one would make the instance's end wait for this
-    // transaction too: the row is written below the first time a run waits for it, and two runs
-    // holding shared locks on it could then each wait for the other's to go (a deadlock).
-    const locked = new SqlParams();
-    const rows = await this.sql.rows<{ workflow_name: string; instance_id: string; awaited: unknown }>(
-      `SELECT workflow_name, instance_id, awaited FROM workflow_task WHERE ${anyKey(locked, unique)}
-       ORDER BY workflow_name, instance_id${this.sql.dialect.forUpdate}`,
-      locked.values,
-    );
+    const read = (lock: string) => {
+      const p = new SqlParams();
+      return this.sql.rows<{ workflow_name: string; instance_id: string; awaited: unknown }>(
+        `SELECT workflow_name, instance_id, awaited FROM workflow_task WHERE ${anyKey(p, unique)} ORDER BY workflow_name, instance_id${lock}`,
+        p.values,
+      );
+    };
+    // A shared lock is enough to make an instance's end wait for this transaction, and the
+    // instance's own step commits share it. But a row still to be marked is written below, and two
+    // runs upgrading shared locks on it would wait for each other (a deadlock): then every row is
+    // locked exclusively. A mark stays until the row goes (the instance ends), so what this first
+    // look finds marked is marked under the lock too; only an instance ended and restarted in
+    // between is not, and then a deadlock is possible again, which the database breaks and the
+    // transaction is retried.
+    const seen = await read('');
+    const allMarked = seen.length === unique.length && seen.every((row) => Boolean(row.awaited));
+    const rows = await read(allMarked ? this.sql.dialect.forShare : this.sql.dialect.forUpdate);
     const unmarked = rows.filter((row) => !row.awaited).map((row) => ({ workflowName: row.workflow_name, instanceId: row.instance_id }));
     if (unmarked.length) {
       const mark = new SqlParams();

@@ -4,9 +4,10 @@
  * detected and the loser retried after about a second, so the answers alone would not show it:
  * the database's own deadlock count does.
  */
+import { deferred } from '../support/async';
 import { createTestStore, TEST_DATABASES } from '../support/databases';
 import { deadlocksIn } from '../support/action-races';
-import { instanceRecord, keyOf, T0, taskRecord } from '../support/store-records';
+import { claimed, instanceRecord, keyOf, stepRecord, T0, taskRecord } from '../support/store-records';
 
 const RUNS = 12;
 const ROUNDS = 10;
@@ -34,6 +35,38 @@ describe.each(TEST_DATABASES)('store lock order on %s', (kind) => {
       const deadlocks = kind === 'postgres' ? await deadlocksIn(database) : 0;
       await database.drop();
       expect(deadlocks).toBe(0);
+    }
+  });
+});
+
+/** SQLite has one writer at a time by design: there, every transaction waits for the one open. */
+const describeOnPostgres = TEST_DATABASES.includes('postgres') ? describe : describe.skip;
+
+describeOnPostgres('store lock order on postgres, for an instance already awaited', () => {
+  it("a run suspending on it again does not hold up the instance's own step commits", async () => {
+    const { store, database } = await createTestStore('postgres', 4);
+    try {
+      const child = await claimed(store, 'child');
+      await store.transaction((tx) => tx.awaitInstances([keyOf('child')]));
+      // A second run suspends on it and keeps its transaction open meanwhile.
+      const locked = deferred<void>();
+      const release = deferred<void>();
+      const suspending = store.transaction(async (tx) => {
+        await tx.awaitInstances([keyOf('child')]);
+        locked.resolve();
+        await release.promise;
+      });
+      await locked.promise;
+      // The child's runner commits a step while that transaction is open: it shares the lock.
+      const committed = store.saveProgress(child.lease, [stepRecord(keyOf('child'), 'one', 1)], []).then(() => 'committed');
+      const outcome = await Promise.race([committed, new Promise((resolve) => setTimeout(() => resolve('still waiting after 2 s'), 2_000))]);
+      release.resolve();
+      await suspending;
+      expect(outcome).toBe('committed');
+      await committed;
+    } finally {
+      await store.close();
+      await database.drop();
     }
   });
 });

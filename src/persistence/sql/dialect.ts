@@ -14,7 +14,9 @@ export interface Dialect {
   bool(value: boolean): unknown;
   /** Row-lock suffix for SELECT; empty on SQLite, where one writer at a time is the rule. */
   forUpdate: string;
-  /** The same, failing at once (as a lock conflict) when another transaction holds the row. */
+  /** A shared row lock: others may share it, but not change or delete the row until this transaction ends. */
+  forShare: string;
+  /** An exclusive lock (as forUpdate), failing at once (as a lock conflict) when another transaction holds the row. */
   forUpdateNoWait: string;
   /** The same, passing over rows another transaction holds. */
   forUpdateSkipLocked: string;
@@ -34,6 +36,7 @@ export const postgresDialect: Dialect = {
   readTime: (value) => (value === null || value === undefined ? null : new Date(value as Date | string).getTime()),
   bool: (value) => value,
   forUpdate: ' FOR UPDATE',
+  forShare: ' FOR SHARE',
   forUpdateNoWait: ' FOR UPDATE NOWAIT',
   forUpdateSkipLocked: ' FOR UPDATE SKIP LOCKED',
   nowMsSql: 'SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8 AS now_ms',
@@ -57,6 +60,7 @@ export const sqliteDialect: Dialect = {
   readTime: (value) => (value === null || value === undefined ? null : Number(value)),
   bool: (value) => (value ? 1 : 0),
   forUpdate: '',
+  forShare: '',
   forUpdateNoWait: '',
   forUpdateSkipLocked: '',
   nowMsSql: "SELECT CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) AS now_ms",
