@@ -34,6 +34,8 @@ export async function runScale(options: { instances: number; samples?: number })
   const queries: ScaleResult['queries'] = [];
   try {
     const base = `${service.baseUrl}/workflows/${WORKFLOW}/instances`;
+    // The first list makes the service keep its cursor key in the database, where deepCursor reads it.
+    await (await fetch(base)).arrayBuffer();
     const deep = await deepCursor(name, Math.floor(options.instances / 2));
     const ids = Array.from({ length: samples }, (_, i) => `bulk-${1 + Math.floor(((i + 0.5) / samples) * options.instances)}`);
     const cases: [string, (i: number) => string][] = [
