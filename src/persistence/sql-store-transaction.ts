@@ -233,9 +233,12 @@ export abstract class SqlStoreTransaction implements StoreTransaction {
     const waiting = await this.sql.rows<{ workflow_name: string; instance_id: string; run_number: number }>(
       `SELECT workflow_name, instance_id, run_number FROM workflow_step
        WHERE child_workflow_name = ${find.add(key.workflowName)} AND child_instance_id = ${find.add(key.instanceId)}
-         AND type = 'waitForWorkflow' AND status = 'waiting'`,
+         AND type = 'waitForWorkflow' AND status = 'waiting'
+       ORDER BY workflow_name, instance_id, run_number`,
       find.values,
     );
+    // Their queue rows are locked in that order, as every instance's end locks them: two ends
+    // waking the same runs never wait for each other in a circle.
     let woke = false;
     for (const row of waiting) {
       const run = { workflowName: row.workflow_name, instanceId: row.instance_id };
