@@ -23,7 +23,7 @@ class HostController {
 class HostRoutesModule {}
 
 /** A host application: its own config module and routes, the workflows module from a factory. */
-async function hostApp(structure: Omit<WorkflowsModuleAsyncOptions, 'useFactory' | 'inject'>): Promise<INestApplication> {
+async function hostApp(structure: Omit<WorkflowsModuleAsyncOptions, 'useFactory' | 'inject'>, globalPrefix?: string): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ WORKFLOWS_DATABASE: 'sqlite::memory:' })] }),
@@ -37,6 +37,7 @@ async function hostApp(structure: Omit<WorkflowsModuleAsyncOptions, 'useFactory'
     ],
   }).compile();
   const app = moduleRef.createNestApplication();
+  if (globalPrefix) app.setGlobalPrefix(globalPrefix);
   setupWorkflowsHttp(app);
   await app.init();
   return app;
@@ -93,11 +94,22 @@ describe('WorkflowsModule in a host application', () => {
     expect((await request(app.getHttpServer()).get('/api/hello').expect(200)).body).toEqual({ hello: 'host' });
     await request(app.getHttpServer()).get('/api/workflows').expect(200);
     expect((await request(app.getHttpServer()).get('/api/nothing').expect(404)).body).toEqual({ message: 'No route GET /api/nothing', code: 'ROUTE_NOT_FOUND' });
-    await app.close();
-    app = await hostApp({ basePath: '/' });
-    await request(app.getHttpServer()).get('/workflows').expect(200);
-    expect((await request(app.getHttpServer()).get('/api/hello').expect(200)).body).toEqual({ hello: 'host' });
-    expect((await request(app.getHttpServer()).get('/nothing').expect(404)).body).toEqual({ message: 'Cannot GET /nothing', error: 'Not Found', statusCode: 404 });
+    for (const basePath of ['/', '']) {
+      await app.close();
+      app = await hostApp({ basePath });
+      await request(app.getHttpServer()).get('/workflows').expect(200);
+      expect((await request(app.getHttpServer()).get('/api/hello').expect(200)).body).toEqual({ hello: 'host' });
+      expect((await request(app.getHttpServer()).get('/nothing').expect(404)).body).toEqual({ message: 'Cannot GET /nothing', error: 'Not Found', statusCode: 404 });
+    }
+  });
+
+  it('under a global prefix, answers unknown paths under the prefixed base path, and none outside it', async () => {
+    app = await hostApp({ basePath: 'api/workflows/' }, 'v1');
+    const http = request(app.getHttpServer());
+    await http.get('/v1/api/workflows/workflows').expect(200);
+    expect((await http.get('/v1/api/workflows/nothing?x=1').expect(404)).body).toEqual({ message: 'No route GET /v1/api/workflows/nothing', code: 'ROUTE_NOT_FOUND' });
+    // Outside the prefix, Nest leaves the answer to Express's own page.
+    expect((await http.get('/api/workflows/nothing').expect(404)).text).toContain('Cannot GET /api/workflows/nothing');
   });
 
   it('refuses options that shape the module when the factory returns them, instead of ignoring them', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { NextFunction, Request, Response } from 'express';
 import { type ResolvedWorkflowsOptions, WORKFLOWS_OPTIONS } from '../../workflows-module-options';
@@ -11,23 +11,36 @@ import { HttpApiError } from './http-error-codes';
  * is 404 ROUTE_NOT_FOUND in the envelope, as the standalone server answers it, also in a host
  * application whose own filters would answer in their format. Added when the module initializes:
  * Nest has registered every module's routes by then (a host's routes under the base path keep
- * working) and adds its own not-found handler only after. A module at the root leaves the host's
- * not-found answers alone. It asks no authorization hook: the route does not exist.
+ * working) and adds its own not-found handler only after. A module at the root (no base path, no
+ * global prefix) leaves the host's not-found answers alone. It asks no authorization hook: the
+ * route does not exist.
  */
 @Injectable()
 export class UnknownRoutesFallback implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
+    private readonly appConfig: ApplicationConfig,
     @Inject(WORKFLOWS_OPTIONS) private readonly options: ResolvedWorkflowsOptions,
   ) {}
 
   onModuleInit(): void {
     const { httpAdapter } = this.adapterHost;
-    if (!httpAdapter || !this.options.http || this.options.basePath === '/') return;
+    // Where the routes are: under the host's global prefix (set before init), if any.
+    const mountedAt = [this.appConfig.getGlobalPrefix(), this.options.basePath].flatMap(pathSegments).join('/');
+    if (!httpAdapter || !this.options.http || !mountedAt) return;
     const filter = new WorkflowsExceptionFilter();
-    httpAdapter.use(this.options.basePath, (request: Request, response: Response, next: NextFunction) => {
-      const path = request.originalUrl.split('?')[0];
-      filter.catch(new HttpApiError('ROUTE_NOT_FOUND', `No route ${request.method} ${path}`), new ExecutionContextHost([request, response, next]));
+    httpAdapter.use(`/${mountedAt}`, (request: Request, response: Response, next: NextFunction) => {
+      filter.catch(new HttpApiError('ROUTE_NOT_FOUND', `No route ${request.method} ${pathOf(request.originalUrl)}`), new ExecutionContextHost([request, response, next]));
     });
   }
+}
+
+/** `/api/workflows/` and `api/workflows` alike: the segments of a path. */
+function pathSegments(path: string): string[] {
+  return path.split('/').filter(Boolean);
+}
+
+/** The path of a request target, without its query, also when it came as an absolute URL. */
+function pathOf(target: string): string {
+  return target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split('?')[0];
 }
