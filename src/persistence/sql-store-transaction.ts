@@ -199,7 +199,8 @@ export abstract class SqlStoreTransaction implements StoreTransaction {
 
   async awaitInstances(keys: InstanceKey[]): Promise<boolean> {
     if (!keys.length) return true;
-    // In one order, so two runs waiting for the same instances never wait for each other in a circle.
+    // Each instance once. The locks are taken in the reads' ORDER BY, as the database collates,
+    // so two runs waiting for the same instances never wait for each other in a circle.
     const unique = [...new Map(keys.map((key) => [JSON.stringify([key.workflowName, key.instanceId]), key])).entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, key]) => key);
