@@ -2,9 +2,10 @@ import type { EventRecord, InstanceKey, InstanceRecord, InstanceStatus, Lease, N
 import type { InstancePatch, LeaseCheck, PurgeQuery, StoreTransaction } from '../engine/ports/store';
 import { eventFromRow, instanceFromRow, taskFromRow } from './sql/row-mappers';
 import { INSTANCE_ROW, LOG_ROW, type RowEncoding, STEP_ROW, STEP_UPSERT, TASK_ROW, TASK_UPSERT, valuesList } from './sql/row-encoders';
-import { anyKey, keyMatch, runMatch } from './sql/sql-fragments';
+import { keyMatch, runMatch } from './sql/sql-fragments';
 import type { SqlExecutor } from './sql/sql-executor';
 import { SqlParams } from './sql/sql-params';
+import { awaitInstances, wakeAwaiting } from './sql/instance-waits';
 
 /** Columns an instance patch may set, and how each is bound. */
 const INSTANCE_PATCH: { [K in keyof InstancePatch]-?: (p: InstancePatch, time: (ms: number | null) => unknown) => [string, unknown][] } = {
@@ -197,66 +198,12 @@ export abstract class SqlStoreTransaction implements StoreTransaction {
     return inserted.map((row) => row.instance_id);
   }
 
-  async awaitInstances(keys: InstanceKey[]): Promise<boolean> {
-    if (!keys.length) return true;
-    // Each instance once. The locks are taken in the reads' ORDER BY, as the database collates,
-    // so two runs waiting for the same instances never wait for each other in a circle.
-    const unique = [...new Map(keys.map((key) => [JSON.stringify([key.workflowName, key.instanceId]), key])).entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, key]) => key);
-    const read = (lock: string) => {
-      const p = new SqlParams();
-      return this.sql.rows<{ workflow_name: string; instance_id: string; awaited: unknown }>(
-        `SELECT workflow_name, instance_id, awaited FROM workflow_task WHERE ${anyKey(p, unique)} ORDER BY workflow_name, instance_id${lock}`,
-        p.values,
-      );
-    };
-    // A shared lock is enough to make an instance's end wait for this transaction, and the
-    // instance's own step commits share it. But a row still to be marked is written below, and two
-    // runs upgrading shared locks on it would wait for each other (a deadlock): then every row is
-    // locked exclusively. A mark stays until the row goes (the instance ends), so what this first
-    // look finds marked is marked under the lock too; only an instance ended and restarted in
-    // between is not, and then a deadlock is possible again, which the database breaks and the
-    // transaction is retried.
-    const seen = await read('');
-    const allMarked = seen.length === unique.length && seen.every((row) => Boolean(row.awaited));
-    const rows = await read(allMarked ? this.sql.dialect.forShare : this.sql.dialect.forUpdate);
-    const unmarked = rows.filter((row) => !row.awaited).map((row) => ({ workflowName: row.workflow_name, instanceId: row.instance_id }));
-    if (unmarked.length) {
-      const mark = new SqlParams();
-      await this.sql.run(`UPDATE workflow_task SET awaited = ${mark.add(this.sql.dialect.bool(true))} WHERE ${anyKey(mark, unmarked)}`, mark.values);
-    }
-    return rows.length === unique.length;
+  awaitInstances(keys: InstanceKey[]): Promise<boolean> {
+    return awaitInstances(this.sql, keys);
   }
 
   async wakeAwaiting(key: InstanceKey, now: number, status: InstanceStatus): Promise<boolean> {
-    const find = new SqlParams();
-    const waiting = await this.sql.rows<{ workflow_name: string; instance_id: string; run_number: number }>(
-      `SELECT workflow_name, instance_id, run_number FROM workflow_step
-       WHERE child_workflow_name = ${find.add(key.workflowName)} AND child_instance_id = ${find.add(key.instanceId)}
-         AND type = 'waitForWorkflow' AND status = 'waiting'
-       ORDER BY workflow_name, instance_id, run_number`,
-      find.values,
-    );
-    // Their queue rows are locked in that order, as every instance's end locks them: two ends
-    // waking the same runs never wait for each other in a circle.
-    let woke = false;
-    for (const row of waiting) {
-      const run = { workflowName: row.workflow_name, instanceId: row.instance_id };
-      // Only a suspended run (no lease, not paused): a runner holding the run sees the end itself
-      // when it suspends (awaitInstances, which takes this instance's row before its own).
-      const lock = new SqlParams();
-      const free = `${runMatch(lock, run, Number(row.run_number))} AND lease_token IS NULL AND due_at IS NOT NULL`;
-      if (!(await this.sql.rows(`SELECT 1 AS found FROM workflow_task WHERE ${free}${this.sql.dialect.forUpdate}`, lock.values)).length) continue;
-      const due = new SqlParams();
-      await this.sql.run(`UPDATE workflow_task SET due_at = ${due.add(this.time(now))} WHERE ${keyMatch(due, run)}`, due.values);
-      const moved = new SqlParams();
-      await this.sql.run(
-        `UPDATE workflow_instance SET status = ${moved.add(status)}, updated_at = ${moved.add(this.time(now))} WHERE ${keyMatch(moved, run)} AND status = 'waiting'`,
-        moved.values,
-      );
-      woke = true;
-    }
+    const woke = await wakeAwaiting(this.sql, key, now, status);
     if (woke) await this.signalRunnable();
     return woke;
   }
