@@ -51,14 +51,16 @@ describe.each(TEST_DATABASES)('the example workflows on %s', (kind) => {
   });
 
   describe('order', () => {
+    /** Each step of an order, oldest first: its name, status and attempts. */
+    const stepsOf = async (id: string) => (await t.history('order', id, { order: 'asc' })).steps.map((s) => [s.name, s.status, s.attempts]);
+
     it('retries the stock reservation with linear backoff (1 s, then 2 s), then ships', async () => {
       await t.create('order', { id: 'o-1', params: { orderId: '1', items: ['book'] } });
       await t.advance('2 seconds');
       expect((await t.get('order', 'o-1')).meta.currentStep).toMatchObject({ name: 'reserve stock', attempts: 2, status: 'waiting' });
       await t.advance('1 second');
       expect((await t.get('order', 'o-1')).details).toEqual({ status: 'complete', output: { orderId: '1', trackingNumber: 'TRACK-1' } });
-      const { steps } = await t.history('order', 'o-1', { order: 'asc' });
-      expect(steps.map((s) => [s.name, s.status, s.attempts])).toEqual([
+      expect(await stepsOf('o-1')).toEqual([
         ['reserve stock', 'completed', 3],
         ['charge card', 'completed', 1],
         ['ship', 'completed', 1],
@@ -72,8 +74,7 @@ describe.each(TEST_DATABASES)('the example workflows on %s', (kind) => {
       await t.create('order', { id: 'o-2', params: { orderId: '2', items: ['pen'] } });
       await t.advance('1 minute');
       expect((await t.get('order', 'o-2')).details).toEqual({ status: 'errored', error: { name: 'NonRetryableError', message: 'card declined' } });
-      const { steps } = await t.history('order', 'o-2', { order: 'asc' });
-      expect(steps.map((s) => [s.name, s.status, s.attempts])).toEqual([
+      expect(await stepsOf('o-2')).toEqual([
         ['reserve stock', 'completed', 3],
         ['charge card', 'errored', 1],
         ['release stock', 'completed', 1],

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { delay, eventually } from '../support/async';
 import { TEST_DATABASES } from '../support/databases';
 import { canCreatePostgresClusters, createPostgresCluster, type PostgresCluster } from '../support/postgres-cluster';
-import { postJson, type ServerProcess, startServer } from '../support/server-process';
+import { killServers, postJson, type ServerProcess, startServer } from '../support/server-process';
 
 const STEPS = 5;
 const WORK_MS = 200;
@@ -85,8 +85,7 @@ describeWithClusters('faults: PostgreSQL restarted, stopped and its connections 
   }, 60_000);
 
   afterAll(async () => {
-    for (const server of servers) if (server.process.exitCode === null && server.process.signalCode === null) server.process.kill('SIGKILL');
-    await Promise.all(servers.map((server) => server.exited));
+    await killServers(servers);
     await cluster?.drop();
     rmSync(file, { force: true });
   }, 60_000);

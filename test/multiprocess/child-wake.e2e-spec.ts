@@ -1,11 +1,9 @@
 import { join } from 'node:path';
 import { eventually } from '../support/async';
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from '../support/databases';
-import { postJson, type ServerProcess, startServer } from '../support/server-process';
+import { killServers, NO_POLL, postJson, type ServerProcess, startServer } from '../support/server-process';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'child-workflows');
-/** Wake-ups must not depend on polling: the poll is set to a minute, far beyond every bound here. */
-const NO_POLL = { RUNNER_POLL_INTERVAL_MS: '60000' };
 
 describe.each(TEST_DATABASES)("a child's end wakes its waiting parent without polling on %s", (kind) => {
   let database: TestDatabase;
@@ -16,8 +14,7 @@ describe.each(TEST_DATABASES)("a child's end wakes its waiting parent without po
   });
 
   afterAll(async () => {
-    for (const server of servers) server.process.kill('SIGKILL');
-    await Promise.all(servers.map((server) => server.exited));
+    await killServers(servers);
     await database.drop();
   });
 

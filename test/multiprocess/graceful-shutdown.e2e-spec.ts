@@ -1,6 +1,6 @@
 import { eventually } from '../support/async';
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from '../support/databases';
-import { postJson, startServer } from '../support/server-process';
+import { NO_POLL, postJson, startServer } from '../support/server-process';
 import { sideEffectsDatabase } from '../support/side-effects';
 
 const describeOnPostgres = TEST_DATABASES.includes('postgres') ? describe : describe.skip;
@@ -54,7 +54,7 @@ describeOnPostgres('graceful shutdown (SIGTERM)', () => {
 
     // Another process picks it up straight away and finishes it (step 1 runs again: at-least-once).
     const db = await sideEffectsDatabase(database.url);
-    const next = await startServer({ DATABASE_URL: database.url, RUNNER_POLL_INTERVAL_MS: '60000' });
+    const next = await startServer({ DATABASE_URL: database.url, ...NO_POLL });
     try {
       await eventually(async () => (await db.completed()) === 1, { timeoutMs: 15_000, what: 'the released instance to complete elsewhere' });
     } finally {

@@ -1,9 +1,7 @@
 import { eventually } from '../support/async';
 import { createTestDatabase, TEST_DATABASES, type TestDatabase } from '../support/databases';
-import { postJson, type ServerProcess, startServer } from '../support/server-process';
+import { killServers, NO_POLL, postJson, type ServerProcess, startServer } from '../support/server-process';
 
-/** Wake-ups must not depend on polling: the poll is set to a minute, far beyond every bound here. */
-const NO_POLL = { RUNNER_POLL_INTERVAL_MS: '60000' };
 
 describe.each(TEST_DATABASES)('wake-ups without polling on %s', (kind) => {
   let database: TestDatabase;
@@ -15,8 +13,7 @@ describe.each(TEST_DATABASES)('wake-ups without polling on %s', (kind) => {
   });
 
   afterAll(async () => {
-    for (const server of servers) server.process.kill('SIGKILL');
-    await Promise.all(servers.map((server) => server.exited));
+    await killServers(servers);
     await database.drop();
   });
 

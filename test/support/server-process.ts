@@ -16,6 +16,15 @@ export interface ServerProcess {
   output(): string;
 }
 
+/** Wake-ups must not depend on polling: a poll of a minute, far beyond every bound the tests set. */
+export const NO_POLL = { RUNNER_POLL_INTERVAL_MS: '60000' };
+
+/** Kills (SIGKILL) every server still running and waits until each is gone. */
+export async function killServers(servers: ServerProcess[]): Promise<void> {
+  for (const server of servers) if (server.process.exitCode === null && server.process.signalCode === null) server.process.kill('SIGKILL');
+  await Promise.all(servers.map((server) => server.exited));
+}
+
 /** A port free right now: the system hands out one nobody listens on (any worker, any process). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
