@@ -103,10 +103,13 @@ describe('WorkflowsModule in a host application', () => {
     }
   });
 
-  it('under a global prefix, answers unknown paths under the prefixed base path, and none outside it', async () => {
-    app = await hostApp({ basePath: 'api/workflows/' }, 'v1');
+  it('under a global prefix, reads bodies and answers unknown paths under the prefixed base path, and none outside it', async () => {
+    app = await hostApp({ basePath: 'api/workflows/', http: { bodyLimit: '2kb' } }, 'v1');
     const http = request(app.getHttpServer());
     await http.get('/v1/api/workflows/workflows').expect(200);
+    // The API's body limit and envelope apply there too.
+    const tooLarge = await http.post('/v1/api/workflows/workflows/approval/instances').send({ params: { requester: 'x'.repeat(3000), amount: 1 } }).expect(413);
+    expect(tooLarge.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     expect((await http.get('/v1/api/workflows/nothing?x=1').expect(404)).body).toEqual({ message: 'No route GET /v1/api/workflows/nothing', code: 'ROUTE_NOT_FOUND' });
     // Outside the prefix, Nest leaves the answer to Express's own page.
     expect((await http.get('/api/workflows/nothing').expect(404)).text).toContain('Cannot GET /api/workflows/nothing');

@@ -4,6 +4,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import type { NextFunction, Request, Response } from 'express';
 import { type ResolvedWorkflowsOptions, WORKFLOWS_OPTIONS } from '../../workflows-module-options';
 import { WorkflowsExceptionFilter } from '../errors/workflows-exception.filter';
+import { apiMountPath } from './api-mount-path';
 import { HttpApiError } from './http-error-codes';
 
 /**
@@ -25,19 +26,14 @@ export class UnknownRoutesFallback implements OnModuleInit {
 
   onModuleInit(): void {
     const { httpAdapter } = this.adapterHost;
-    // Where the routes are: under the host's global prefix (set before init), if any.
-    const mountedAt = [this.appConfig.getGlobalPrefix(), this.options.basePath].flatMap(pathSegments).join('/');
-    if (!httpAdapter || !this.options.http || !mountedAt) return;
+    // The host's global prefix is set before init, so it is known here.
+    const mountedAt = apiMountPath(this.appConfig.getGlobalPrefix(), this.options.basePath);
+    if (!httpAdapter || !this.options.http || mountedAt === '/') return;
     const filter = new WorkflowsExceptionFilter();
-    httpAdapter.use(`/${mountedAt}`, (request: Request, response: Response, next: NextFunction) => {
+    httpAdapter.use(mountedAt, (request: Request, response: Response, next: NextFunction) => {
       filter.catch(new HttpApiError('ROUTE_NOT_FOUND', `No route ${request.method} ${pathOf(request.originalUrl)}`), new ExecutionContextHost([request, response, next]));
     });
   }
-}
-
-/** `/api/workflows/` and `api/workflows` alike: the segments of a path. */
-function pathSegments(path: string): string[] {
-  return path.split('/').filter(Boolean);
 }
 
 /** The path of a request target, without its query, also when it came as an absolute URL. */
